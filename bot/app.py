@@ -1,0 +1,98 @@
+"""The app factory: the one place where Bolt, services and listeners are wired."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import pkgutil
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+import handlers
+from bot.errors import UserError
+from bot.services import SERVICES_KEY, Services
+from bot.slack_client import make_client
+
+log = logging.getLogger(__name__)
+
+
+def handler_modules() -> list[str]:
+    """Every public module of the handlers package; each exposes register(app)."""
+    return sorted(
+        f"handlers.{info.name}"
+        for info in pkgutil.iter_modules(handlers.__path__)
+        if not info.name.startswith("_")
+    )
+
+
+def build_app(services: Services, *, client: WebClient | None = None) -> App:
+    settings = services.settings
+    app = App(
+        token=settings.slack_bot_token,
+        signing_secret=settings.slack_signing_secret,
+        client=client or make_client(settings.slack_bot_token, settings.slack_api_url),
+        # auth.test at start would make `serve` fail offline before it can say why.
+        token_verification_enabled=False,
+        # Listeners ack first and finish in Bolt's worker threads: Slack's 3-second rule.
+        process_before_response=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+
+    def inject_services(context: BoltContext, next: Callable[[], None]) -> None:
+        context[SERVICES_KEY] = services
+        next()
+
+    app.use(inject_services)
+    app.error(handle_error)
+    for module_name in handler_modules():
+        importlib.import_module(module_name).register(app)
+    return app
+
+
+def handle_error(
+    error: Exception,
+    request: BoltRequest,
+    response: BoltResponse | None,
+    body: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+) -> BoltResponse | None:
+    """Known errors become a friendly ephemeral; unknown ones get an id the user can quote."""
+    if isinstance(error, UserError):
+        text = error.message
+    else:
+        error_id = uuid.uuid4().hex[:8]
+        log.error("unhandled error %s in %s", error_id, body.get("type") or "command",
+                  exc_info=error)
+        text = (
+            f":warning: Something went wrong on our side (error id `{error_id}`). "
+            "Please try again; if it keeps happening, give that id to your Slack admin."
+        )
+    if response is not None and body.get("command"):
+        # Not acknowledged yet: the answer rides on the ack itself.
+        return BoltResponse(
+            status=200,
+            body=json.dumps({"response_type": "ephemeral", "text": text}),
+            headers={"content-type": "application/json"},
+        )
+    try:
+        tell_user(context, client, text)
+    except SlackApiError as slack_error:
+        log.warning("could not tell %s about an error: %s", context.user_id, slack_error)
+    return BoltResponse(status=200, body="") if response is not None else None
+
+
+def tell_user(context: BoltContext, client: WebClient, text: str) -> None:
+    """Ephemeral where Slack gave a response_url, otherwise a DM from the bot."""
+    respond = context.respond
+    if respond is not None and context.response_url:
+        respond(text=text, response_type="ephemeral", replace_original=False)
+    elif context.user_id:
+        client.chat_postMessage(channel=context.user_id, text=text)

@@ -1,0 +1,318 @@
+"""What an outcome, a decision or an event does to a prospect: the next state and date.
+
+Every function returns a Transition (new values to store); none stores
+anything itself. Any logged contact resets the clock: the next date counts
+from today.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.coach_dates import (
+    DEFAULT_SETTINGS,
+    contract_cycle_end,
+    days,
+    next_workday,
+    renewal_window_start,
+    schedule,
+    situation_cadence_days,
+)
+from bot.coach_select import Reevaluation, pending_reevaluation
+from bot.coach_state import next_step
+from bot.domain import (
+    WEEKDAYS,
+    CoachSettings,
+    DecisionKind,
+    Event,
+    EventKind,
+    Outcome,
+    ProspectFacts,
+    ProspectStatus,
+    Situation,
+    TouchFacts,
+    WalkAwayReason,
+)
+from bot.errors import UserError
+from bot.playbook import EVENT_TACTICS, HOMEWORK, TACTICS, Tactic
+
+
+class InvalidOutcome(UserError, ValueError):
+    """An outcome or decision the coach can't apply; the message says what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """The prospect's new state; `None` for next_touch_on means out of rotation."""
+
+    status: ProspectStatus
+    next_touch_on: date | None
+    sequence_step: int
+    nothing_new_streak: int
+    last_learned: str | None
+    new_contact_name: str | None  # the successor, when the contact left
+    reevaluate: Reevaluation | None  # ask the rep: walk away or keep going?
+    clear_event: bool  # the pending event has been acted on (or no longer matters)
+    last_touch_on: date | None = None  # today for a contact; unchanged otherwise
+    pending_event: Event | None = None  # set by resurface(): the event to act on
+
+
+LEAVES_ROTATION = {
+    Outcome.RE_ENGAGED: ProspectStatus.REVIVED,
+    Outcome.WON: ProspectStatus.WON,
+    Outcome.WALKED_AWAY: ProspectStatus.WALKED_AWAY,
+}
+
+
+def _text(value: str | None) -> str | None:
+    value = " ".join((value or "").split())
+    return value or None
+
+
+def _tactic(tactic_id: str) -> Tactic:
+    tactic = TACTICS.get(tactic_id)
+    if tactic is None:
+        raise InvalidOutcome(f"Unknown tactic {tactic_id!r}.")
+    if tactic is HOMEWORK:
+        raise InvalidOutcome("Homework prepares a contact; log the tactic you used instead.")
+    return tactic
+
+
+def _regular_next(prospect: ProspectFacts, tactic: Tactic, today: date, s: CoachSettings) -> date:
+    """The cadence continues: the situation's spacing from today (or the renewal window)."""
+    if tactic.event is not None:
+        return today + days(tactic.cadence_days)  # news is fresh: follow up while it matters
+    if prospect.situation is Situation.COMPETITOR_CONTRACT:
+        return _renewal_next(prospect, today, s)
+    return today + days(situation_cadence_days(prospect.situation, s))
+
+
+def _renewal_next(prospect: ProspectFacts, today: date, s: CoachSettings) -> date:
+    end = contract_cycle_end(prospect, today, s)
+    if end is None:  # keep asking until the rep records the end date
+        return today + days(s.renewal_followup_days)
+    window = renewal_window_start(end, s)
+    if today < window:
+        return window
+    follow_up = today + days(s.renewal_followup_days)
+    # Past this end the contract has renewed: aim for the next window.
+    return (
+        follow_up if follow_up < end else renewal_window_start(end + days(s.contract_term_days), s)
+    )
+
+
+def _not_now_next(prospect: ProspectFacts, tactic: Tactic, today: date, s: CoachSettings) -> date:
+    pushed = today + days(s.not_now_push_days)
+    if prospect.situation is Situation.COMPETITOR_CONTRACT:
+        end = contract_cycle_end(prospect, today, s)
+        if end is not None and today >= renewal_window_start(end, s):
+            # They are renewing this time: come back before the next renewal.
+            return max(pushed, renewal_window_start(end + days(s.contract_term_days), s))
+    return max(pushed, _regular_next(prospect, tactic, today, s))
+
+
+def _no_reply_next(prospect: ProspectFacts, tactic: Tactic, today: date, s: CoachSettings) -> date:
+    if prospect.situation is Situation.WENT_QUIET:
+        if tactic.sequence_step:
+            return today + days(s.went_quiet_spacing_days)
+        if next_step(prospect) is None:  # the slow lane after the sequence: slow it is
+            return today + days(s.said_no_cadence_days)
+    return today + days(s.no_reply_retry_days)
+
+
+def apply_outcome(
+    prospect: ProspectFacts,
+    history: Sequence[TouchFacts],
+    *,
+    outcome: Outcome,
+    tactic_id: str,
+    today: date,
+    settings: CoachSettings = DEFAULT_SETTINGS,
+    workdays: frozenset[int] = WEEKDAYS,
+    learned: str | None = None,
+    successor: str | None = None,
+    next_on: date | None = None,
+) -> Transition:
+    """How one logged contact moves the prospect (PLAYBOOK.md rule 5).
+
+    `learned` counts for learned, not-now, re-engaged, won and contact-left;
+    for no-reply and nothing-new the outcome itself says nothing was learned.
+    `next_on`, when given, overrides the coach's date (moved to a workday).
+    """
+    tactic = _tactic(tactic_id)
+    learned = _text(learned)
+    if next_on is not None and next_on <= today:
+        raise InvalidOutcome("Pick a day after today.")
+    if outcome is Outcome.LEARNED and not learned:
+        raise InvalidOutcome("What did you learn? One line is enough.")
+    if outcome is Outcome.SNOOZED and next_on is None:
+        raise InvalidOutcome("Pick the day to bring it back.")
+    if outcome is Outcome.CONTACT_LEFT:
+        successor = _text(successor) or learned
+        if not successor:
+            raise InvalidOutcome("Who took over? Name the successor.")
+    else:
+        successor = None
+    if outcome in (Outcome.NO_REPLY, Outcome.NOTHING_NEW):
+        learned = None
+
+    if outcome is Outcome.SNOOZED:  # not a contact: only the date moves
+        return Transition(
+            status=ProspectStatus.DORMANT,
+            next_touch_on=schedule(next_on or today, today, workdays),
+            sequence_step=prospect.sequence_step,
+            nothing_new_streak=prospect.nothing_new_streak,
+            last_learned=prospect.last_learned,
+            new_contact_name=None,
+            reevaluate=None,
+            clear_event=False,
+            last_touch_on=prospect.last_touch_on,
+        )
+    if outcome in LEAVES_ROTATION:
+        return Transition(
+            status=LEAVES_ROTATION[outcome],
+            next_touch_on=None,
+            sequence_step=prospect.sequence_step,
+            nothing_new_streak=(
+                prospect.nothing_new_streak if outcome is Outcome.WALKED_AWAY else 0
+            ),
+            last_learned=learned or prospect.last_learned,
+            new_contact_name=None,
+            reevaluate=None,
+            clear_event=True,
+            last_touch_on=today,
+        )
+
+    blank = outcome in (Outcome.NO_REPLY, Outcome.NOTHING_NEW) or (
+        outcome is Outcome.NOT_NOW and not learned
+    )
+    streak = prospect.nothing_new_streak + 1 if blank else 0
+    step = prospect.sequence_step
+    if outcome is Outcome.CONTACT_LEFT:
+        step = 0  # a new person: a silent successor starts the sequence afresh
+        if learned is None or learned == successor:
+            learned = f"{prospect.name.strip() or 'The contact'} left; {successor} took over"
+    elif prospect.situation is Situation.WENT_QUIET and tactic.sequence_step:
+        step = max(step, tactic.sequence_step)
+
+    if outcome is Outcome.NO_REPLY:
+        coach_date = _no_reply_next(prospect, tactic, today, settings)
+    elif outcome is Outcome.NOT_NOW:
+        coach_date = _not_now_next(prospect, tactic, today, settings)
+    elif outcome is Outcome.CONTACT_LEFT:  # reach the successor while the handover is fresh
+        coach_date = today + days(settings.went_quiet_spacing_days)
+    else:
+        coach_date = _regular_next(prospect, tactic, today, settings)
+
+    event = prospect.pending_event
+    after = replace(
+        prospect,
+        name=successor or prospect.name,
+        status=ProspectStatus.DORMANT,
+        sequence_step=step,
+        nothing_new_streak=streak,
+        last_learned=learned or prospect.last_learned,
+        last_touch_on=today,
+        pending_event=None if event and EVENT_TACTICS[event.kind] is tactic else event,
+    )
+    touch = TouchFacts(tactic_id=tactic.id, outcome=outcome, on=today, learned=learned)
+    return Transition(
+        status=ProspectStatus.DORMANT,
+        next_touch_on=schedule(next_on or coach_date, today, workdays),
+        sequence_step=step,
+        nothing_new_streak=streak,
+        last_learned=after.last_learned,
+        new_contact_name=successor,
+        reevaluate=pending_reevaluation(after, [*history, touch], today, settings),
+        clear_event=event is not None and after.pending_event is None,
+        last_touch_on=today,
+    )
+
+
+def decide(
+    prospect: ProspectFacts,
+    history: Sequence[TouchFacts],
+    *,
+    decision: DecisionKind,
+    reason: WalkAwayReason | None,
+    today: date,
+    settings: CoachSettings = DEFAULT_SETTINGS,
+    workdays: frozenset[int] = WEEKDAYS,
+) -> Transition:
+    """The rep's answer to a re-evaluation (rules 1 and 2)."""
+    if decision is DecisionKind.WALK_AWAY:
+        if reason is None:
+            raise InvalidOutcome("Pick why you are walking away.")
+        return Transition(
+            status=ProspectStatus.WALKED_AWAY,
+            next_touch_on=None,
+            sequence_step=prospect.sequence_step,
+            nothing_new_streak=prospect.nothing_new_streak,
+            last_learned=prospect.last_learned,
+            new_contact_name=None,
+            reevaluate=None,
+            clear_event=True,
+            last_touch_on=prospect.last_touch_on,
+        )
+    # Keep going: a clean slate and a different tactic, soon.
+    soon = today + days(
+        settings.went_quiet_spacing_days
+        if prospect.situation is Situation.WENT_QUIET
+        else settings.no_reply_retry_days
+    )
+    planned = prospect.next_touch_on
+    if planned is not None and today < planned < soon:
+        soon = planned
+    return Transition(
+        status=ProspectStatus.DORMANT,
+        next_touch_on=schedule(soon, today, workdays),
+        sequence_step=prospect.sequence_step,
+        nothing_new_streak=0,
+        last_learned=prospect.last_learned,
+        new_contact_name=None,
+        reevaluate=None,
+        clear_event=False,
+        last_touch_on=prospect.last_touch_on,
+    )
+
+
+def normalise_name(text: str | None) -> str:
+    """Case and punctuation do not count: "Reporting-API" == "reporting api" == "ReportingAPI"."""
+    return re.sub(r"[\W_]+", "", (text or "").casefold())
+
+
+def matches_event(prospect: ProspectFacts, event: Event) -> bool:
+    """Does this event concern the prospect? Walked-away prospects match (dormant, not dead);
+    won and revived ones are customers or live deals, not dormant prospects."""
+    if prospect.status not in (ProspectStatus.DORMANT, ProspectStatus.WALKED_AWAY):
+        return False
+    subject = normalise_name(event.subject)
+    field = (
+        prospect.missing_feature
+        if event.kind is EventKind.FEATURE_SHIPPED
+        else (prospect.competitor)
+    )
+    return bool(subject) and subject == normalise_name(field)
+
+
+def resurface(
+    prospect: ProspectFacts, event: Event, today: date, workdays: frozenset[int] = WEEKDAYS
+) -> Transition:
+    """An event that matches brings the prospect back: due today, its tactic first."""
+    if not matches_event(prospect, event):
+        raise InvalidOutcome(f"{prospect.name} is not concerned by {event.subject!r}.")
+    return Transition(
+        status=ProspectStatus.DORMANT,
+        next_touch_on=next_workday(today, workdays),
+        sequence_step=prospect.sequence_step,
+        nothing_new_streak=0,  # a fresh reason to call: the blank run no longer counts
+        last_learned=prospect.last_learned,
+        new_contact_name=None,
+        reevaluate=None,
+        clear_event=False,
+        last_touch_on=prospect.last_touch_on,
+        pending_event=event,
+    )

@@ -1,0 +1,283 @@
+"""Which tactics fit a prospect today, and whether the coach owes the walk-away question.
+
+Pure rules over domain values; `today` is always a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.coach_dates import (
+    DEFAULT_SETTINGS,
+    proposal_expired,
+    proposal_expiry,
+    renewal_window_start,
+)
+from bot.coach_state import (
+    Context,
+    QuietMode,
+    blank_run,
+    contacts,
+    elapsed,
+    in_days,
+    next_step,
+    or_text,
+    quiet_mode,
+    quiet_sequence,
+    rotate,
+    silent_run,
+    step_of,
+    tactic_ids,
+)
+from bot.domain import (
+    CoachSettings,
+    EventKind,
+    Outcome,
+    ProspectFacts,
+    ProspectStatus,
+    Situation,
+    TouchFacts,
+    WalkAwayReason,
+)
+from bot.playbook import EVENT_TACTICS, TACTICS, Tactic, human_date
+
+# Rotation pools: the coach starts at the top and moves on past the last one used.
+TALKING_AGAIN = ("permission_to_say_no", "real_reason", "be_a_resource")
+QUIET_SLOW_LANE = ("be_a_resource", "new_ideas")
+SAID_NO_ROTATION = ("new_ideas", "be_a_resource", "measurable_results")
+POOLS: dict[Situation, tuple[str, ...]] = {
+    Situation.MISSING_FEATURE: ("be_a_resource", "real_reason"),
+    Situation.UNHAPPY_WITH_PROVIDER: ("periodic_checkin", "be_a_resource", "measurable_results"),
+    Situation.BIG_COMPANY: ("land_a_slice", "new_ideas", "measurable_results", "be_a_resource"),
+    Situation.CHOSE_COMPETITOR: ("how_did_it_go", "real_reason", "be_a_resource"),
+}
+MAX_CHOICES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class TacticChoice:
+    tactic: Tactic
+    reason: str  # shown to the rep: why this tactic, for this prospect, today
+
+
+@dataclass(frozen=True, slots=True)
+class Reevaluation:
+    """The coach asks: walk away, or keep going with a different tactic?"""
+
+    reason: WalkAwayReason  # nothing_learned or proposal_expired
+    tried: tuple[str, ...]  # tactic ids of the blank run, first use first
+    nothing_new_count: int
+    next_tactic: Tactic | None  # what "keep going" would try
+
+
+STEP_REASONS = {
+    "no_pressure": "they went quiet. Assume a no so they can answer without losing face.",
+    "voicemail_email": "still silent. Make answering take one line.",
+    "did_i_offend": "several tries unanswered. Ask plainly whether something went wrong.",
+    "copy_referrer": "{referrer} introduced you: copy them, kindly.",
+    "final_notice": "the last message before you decide whether to walk away.",
+}
+
+
+def _reason(tactic_id: str, ctx: Context) -> str:
+    p, situation = ctx.prospect, ctx.prospect.situation
+    tactic = TACTICS[tactic_id]
+    if tactic.sequence_step and situation is Situation.WENT_QUIET and tactic in quiet_sequence(p):
+        k, n = step_of(p, tactic)
+        why = STEP_REASONS[tactic_id].format(referrer=or_text(p.referrer, "the referrer"))
+        return f"Step {k} of {n}: {why}"
+    if tactic_id == "real_reason":
+        return {
+            Situation.SAID_NO: (
+                f"They said no over “{p.stated_reason.strip()}”: generic reasons often hide "
+                "the real one."
+                if (p.stated_reason or "").strip()
+                else "A generic no often hides the real reason."
+            ),
+            Situation.CHOSE_COMPETITOR: f"Learn what really decided it for {ctx.competitor}.",
+            Situation.MISSING_FEATURE: f"Check that {or_text(p.missing_feature, 'the feature')} is "
+            "still what stands in the way.",
+        }.get(situation, "They are talking again: learn what really stalled the deal.")
+    if tactic_id == "be_a_resource":
+        return {
+            Situation.MISSING_FEATURE: "Slow check-in while "
+            f"{or_text(p.missing_feature, 'the feature')} isn't out: bring something useful.",
+            Situation.WENT_QUIET: "Bring something useful, with no request attached.",
+            Situation.UNHAPPY_WITH_PROVIDER: f"{ctx.since} since you last spoke: bring something "
+            "useful, not a bare check-in.",
+        }.get(situation, "Bring something useful and relevant, not a bare check-in.")
+    if tactic_id == "before_renewal":
+        end = ctx.renewal_end()
+        if end is None:
+            return "Contract end unknown: find it out, and offer to compare options before then."
+        return (
+            f"Their contract with {ctx.competitor} ends {in_days((end - ctx.today).days)}: "
+            "offer to compare options before it renews."
+        )
+    fixed = {
+        "permission_to_say_no": "They are back in touch: agree that a no is a fine answer.",
+        "new_ideas": "Give them one fresh, concrete reason to talk again.",
+        "measurable_results": "Put a number on what changes for them.",
+        "final_notice": "The final notice goes before you decide to walk away.",
+        "periodic_checkin": f"{ctx.since} since you last spoke: their patience with "
+        f"{ctx.competitor} may have run out.",
+        "land_a_slice": "If the whole account is out of reach, aim for one team or site.",
+        "how_did_it_go": (
+            f"{elapsed((ctx.today - p.decision_date).days)} since {ctx.competitor} delivered: "
+            "ask how it measures up."
+            if p.decision_date and p.decision_date <= ctx.today
+            else f"Ask how {ctx.competitor} measures up to what they expected."
+        ),
+        "feature_now_available": f"{or_text(p.missing_feature, 'The feature they needed')} is "
+        "available now: call today.",
+        "competitor_trouble": f"News about {ctx.competitor}: be there as a resource, never gossip.",
+    }
+    return fixed.get(tactic_id, tactic.purpose)
+
+
+def _event_choice(ctx: Context) -> TacticChoice | None:
+    event = ctx.prospect.pending_event
+    if event is None:
+        return None
+    subject = or_text(event.subject, "the news")
+    reason = (
+        f"{subject} shipped: they needed it. Call today."
+        if event.kind is EventKind.FEATURE_SHIPPED
+        else f"News about {subject}: be there as a resource, never gossip."
+    )
+    return TacticChoice(EVENT_TACTICS[event.kind], reason)
+
+
+def _went_quiet(ctx: Context) -> list[TacticChoice]:
+    p = ctx.prospect
+    mode = quiet_mode(p, ctx.done, ctx.today, ctx.settings)
+    if mode is QuietMode.TALKING:
+        ids = rotate(TALKING_AGAIN, ctx.done)
+        if (
+            ctx.done
+            and ctx.done[-1].outcome is Outcome.CONTACT_LEFT
+            and ids[0] == ("permission_to_say_no")
+        ):
+            first = TacticChoice(
+                TACTICS["permission_to_say_no"],
+                f"{or_text(p.name, 'A new contact')} took over: start by making no an easy answer.",
+            )
+            return [first, *(_choice(i, ctx) for i in ids[1:])]
+        return [_choice(i, ctx) for i in ids]
+    if mode is QuietMode.EXPIRED:
+        expiry = proposal_expiry(p, ctx.settings)
+        assert expiry is not None
+        return [
+            TacticChoice(
+                TACTICS["final_notice"],
+                f"The proposal expired on {human_date(expiry, ctx.today)} and they are still "
+                "silent: send the final notice.",
+            )
+        ]
+    if mode is QuietMode.SEQUENCE:
+        step = next_step(p)
+        assert step is not None
+        return [_choice(step.id, ctx)]
+    return [
+        TacticChoice(
+            TACTICS[i],
+            "Sequence finished, slow lane: " + _reason(i, ctx)[0].lower() + _reason(i, ctx)[1:],
+        )
+        for i in rotate(QUIET_SLOW_LANE, ctx.done)
+    ]
+
+
+def _choice(tactic_id: str, ctx: Context) -> TacticChoice:
+    return TacticChoice(TACTICS[tactic_id], _reason(tactic_id, ctx))
+
+
+def _situation_choices(ctx: Context) -> list[TacticChoice]:
+    situation = ctx.prospect.situation
+    used = {t.tactic_id for t in ctx.done}
+    if situation is Situation.WENT_QUIET:
+        return _went_quiet(ctx)
+    if situation is Situation.SAID_NO:
+        ids = rotate(SAID_NO_ROTATION, ctx.done)
+        if "real_reason" not in used:
+            ids = ["real_reason", *ids]
+        return [_choice(i, ctx) for i in ids]
+    if situation is Situation.COMPETITOR_CONTRACT:
+        end = ctx.renewal_end()
+        inside = end is None or ctx.today >= renewal_window_start(end, ctx.settings)
+        pool = (
+            ("before_renewal", "be_a_resource") if inside else ("be_a_resource", "before_renewal")
+        )
+        return [_choice(i, ctx) for i in rotate(pool, ctx.done)]
+    return [_choice(i, ctx) for i in rotate(POOLS[situation], ctx.done)]
+
+
+def tactics_for(
+    prospect: ProspectFacts,
+    history: Sequence[TouchFacts],
+    today: date,
+    settings: CoachSettings = DEFAULT_SETTINGS,
+) -> list[TacticChoice]:
+    """1-3 tactics, best first, each with the reason it fits this prospect today."""
+    ctx = Context(prospect, contacts(history), today, settings)
+    choices: list[TacticChoice] = []
+    event = _event_choice(ctx)
+    if event:
+        choices.append(event)
+    for choice in _situation_choices(ctx):
+        if all(c.tactic.id != choice.tactic.id for c in choices):
+            choices.append(choice)
+    return choices[:MAX_CHOICES]
+
+
+# ---- re-evaluation -------------------------------------------------------------
+
+
+def pending_reevaluation(
+    prospect: ProspectFacts,
+    history: Sequence[TouchFacts],
+    today: date,
+    settings: CoachSettings = DEFAULT_SETTINGS,
+) -> Reevaluation | None:
+    """Does the coach owe the rep the walk-away question? (Rules 1 and 3.)
+
+    After `nothing_new_limit` blank contacts in a row; or when a went-quiet
+    prospect left the final notice unanswered. A "keep going" decision resets
+    the streak, which silences the question until the next blank contact.
+    """
+    if prospect.status is not ProspectStatus.DORMANT or prospect.nothing_new_streak <= 0:
+        return None
+    done = contacts(history)
+    final_unanswered = (
+        prospect.situation is Situation.WENT_QUIET
+        and bool(done)
+        and done[-1].outcome is Outcome.NO_REPLY
+        and done[-1].tactic_id == "final_notice"
+    )
+    if not final_unanswered and prospect.nothing_new_streak < settings.nothing_new_limit:
+        return None
+    run = silent_run(done) if final_unanswered else blank_run(done)
+    expired = final_unanswered and proposal_expired(prospect, today, settings)
+    return Reevaluation(
+        reason=WalkAwayReason.PROPOSAL_EXPIRED if expired else WalkAwayReason.NOTHING_LEARNED,
+        tried=tactic_ids(run[-prospect.nothing_new_streak :] if not final_unanswered else run),
+        nothing_new_count=prospect.nothing_new_streak,
+        next_tactic=keep_going_tactic(prospect, history, today, settings),
+    )
+
+
+def keep_going_tactic(
+    prospect: ProspectFacts,
+    history: Sequence[TouchFacts],
+    today: date,
+    settings: CoachSettings = DEFAULT_SETTINGS,
+) -> Tactic | None:
+    """What the coach would try next if the rep keeps going: never the last one used."""
+    done = contacts(history)
+    last = done[-1].tactic_id if done else None
+    fresh = replace(prospect, nothing_new_streak=0)
+    return next(
+        (c.tactic for c in tactics_for(fresh, history, today, settings) if c.tactic.id != last),
+        None,
+    )

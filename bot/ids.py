@@ -1,0 +1,163 @@
+"""Every action_id, block_id and callback_id, and the one codec for button values.
+
+Handlers match on these constants and builders emit them; nothing else
+spells an id. Button values carry the prospect id and its version so a
+double click or a stale message is recognised.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from bot.errors import UserError
+
+# --- slash command and modals (callback_id) ---
+ADD_MODAL = "revive_add"
+OUTCOME_MODAL = "revive_outcome"
+SNOOZE_MODAL = "revive_snooze"
+WALK_AWAY_MODAL = "revive_walk_away"
+DETAILS_MODAL = "revive_details"
+SETTINGS_MODAL = "revive_settings"
+
+# --- buttons and menus (action_id); regexes where the id carries a suffix ---
+TACTIC = "revive_tactic"  # opens the tactic card + outcome form
+TACTIC_PATTERN = re.compile(r"^revive_tactic(:\d+)?$")
+NO_REPLY = "revive_no_reply"  # one-click outcome on the digest
+# Overflow menu: snooze 1 week / pick a date / walk away / details.
+PROSPECT_MENU = "revive_prospect_menu"
+MENU_SNOOZE_WEEK = "snooze_week"
+MENU_SNOOZE_PICK = "snooze_pick"
+MENU_WALK_AWAY = "walk_away"
+MENU_DETAILS = "details"
+DECIDE_WALK_AWAY = "revive_decide_walk_away"  # static_select of reasons on the re-evaluate card
+DECIDE_KEEP_GOING = "revive_decide_keep_going"
+ADD_ANYWAY = "revive_add_anyway"  # duplicate prompt
+ADD_CANCEL = "revive_add_cancel"
+HOME_ADD = "revive_home_add"
+HOME_SETTINGS = "revive_home_settings"
+SITUATION_SELECT = "revive_situation"  # in the add modal, dispatches to refresh hints
+OUTCOME_SELECT = "revive_outcome_select"
+
+# --- modal inputs (block_id / action_id pairs share the name) ---
+IN_NAME = "name"
+IN_COMPANY = "company"
+IN_SITUATION = "situation"
+IN_EMAIL = "email"
+IN_PHONE = "phone"
+IN_REASON = "stated_reason"
+IN_COMPETITOR = "competitor"
+IN_FEATURE = "missing_feature"
+IN_CONTRACT_END = "contract_end"
+IN_DECIDED_ON = "decision_date"
+IN_PROPOSAL_SENT = "proposal_sent_on"
+IN_PROPOSAL_EXPIRES = "proposal_expires_on"
+IN_REFERRER = "referrer"
+IN_NOTE = "note"
+IN_ADD_ANYWAY = "add_anyway"
+IN_OUTCOME = "outcome"
+IN_LEARNED = "learned"
+IN_SUCCESSOR = "successor"
+IN_NEXT_DATE = "next_date"
+IN_WALK_REASON = "walk_reason"
+IN_SNOOZE_DATE = "snooze_date"
+IN_REMINDER_TIME = "reminder_time"
+IN_WORKDAYS = "workdays"
+IN_PAUSED_UNTIL = "paused_until"
+
+# --- message metadata (the digest carries it so a crash cannot double-post) ---
+DIGEST_EVENT_TYPE = "revive_digest"
+
+SLACK_VALUE_MAX = 2000
+PRIVATE_METADATA_MAX = 3000
+
+STALE = UserError(
+    "That button is from an old message. Type `/revive list` to see where things stand."
+)
+
+
+def prospect_block_id(prospect_id: int, part: str) -> str:
+    return f"p{prospect_id}:{part}"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionValue:
+    """What a button or menu option carries: always a prospect and its version."""
+
+    prospect_id: int
+    version: int
+    tactic_id: str | None = None
+    option: str | None = None  # which overflow item, or a reason
+    on: str | None = None  # the digest's local date (ISO), to refresh it in place
+
+
+def encode_value(value: ActionValue) -> str:
+    data = {k: v for k, v in asdict(value).items() if v is not None}
+    text = json.dumps(data, separators=(",", ":"), sort_keys=True)
+    if len(text) > SLACK_VALUE_MAX:
+        raise ValueError("button value over Slack's 2000-character limit")
+    return text
+
+
+def decode_value(text: str | None) -> ActionValue:
+    """Parse a value from Slack; anything forged or malformed is a stale-button refusal."""
+    try:
+        data = json.loads(text or "")
+    except json.JSONDecodeError:
+        raise STALE from None
+    if not isinstance(data, dict):
+        raise STALE
+    names = {f.name for f in fields(ActionValue)}
+    if set(data) - names or not _positive_int(data.get("prospect_id")):
+        raise STALE
+    if not _positive_int(data.get("version")):
+        raise STALE
+    for key in ("tactic_id", "option", "on"):
+        if key in data and not (isinstance(data[key], str) and len(data[key]) <= 64):
+            raise STALE
+    return ActionValue(**data)
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+@dataclass(frozen=True, slots=True)
+class ModalMeta:
+    """private_metadata of every Revive modal: where it came from and what it is about."""
+
+    prospect_id: int | None = None
+    version: int | None = None
+    tactic_id: str | None = None
+    on: str | None = None  # digest local date (ISO) to refresh after submit
+    channel_id: str | None = None  # where to answer (ephemeral / DM)
+    text: str | None = None  # the quick-add text that opened the add modal
+    confirm_duplicate: bool = False
+
+
+def encode_meta(meta: ModalMeta) -> str:
+    data = {k: v for k, v in asdict(meta).items() if v not in (None, False)}
+    text = json.dumps(data, separators=(",", ":"), sort_keys=True)
+    if len(text) > PRIVATE_METADATA_MAX:
+        # Only the free text can be long; drop it rather than fail the modal.
+        data.pop("text", None)
+        text = json.dumps(data, separators=(",", ":"), sort_keys=True)
+    return text
+
+
+def decode_meta(text: str | None) -> ModalMeta:
+    if not text:
+        return ModalMeta()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise STALE from None
+    names = {f.name for f in fields(ModalMeta)}
+    if not isinstance(data, dict) or set(data) - names:
+        raise STALE
+    for key in ("prospect_id", "version"):
+        if key in data and not _positive_int(data[key]):
+            raise STALE
+    return ModalMeta(**data)

@@ -1,0 +1,803 @@
+"""The revival playbook as data: situations, tactics, their sources, and rendering.
+
+Every text here is written in Revive's own words; each tactic credits the
+article it comes from (see ../shared/PLAYBOOK.md). Templates use
+`{placeholder}` fields and `[optional segments]`: a segment is dropped when
+any field inside it is unknown, and a field outside a segment falls back to
+a neutral phrase, so a rendered text never shows a raw field, "None" or a
+broken sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from bot.coach_dates import DEFAULT_SETTINGS, contract_cycle_end, proposal_expiry
+from bot.domain import CoachSettings, EventKind, ProspectFacts, Situation
+
+ALL_SITUATIONS = frozenset(Situation)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    title: str
+    author: str
+
+    @property
+    def credit(self) -> str:
+        return f"after {self.author}, “{self.title}”"
+
+
+ROSEN_SIX_WAYS = Source("6 Ways to Bring a Dead Contact Back to Life", "Keith Rosen")
+ROSEN_CLOSED_DOORS = Source("Opening Closed Doors", "Keith Rosen")
+SLIFE = Source("Getting Prospects Re-Engaged", "Eric Slife")
+USZYNSKI = Source("Prospecting from your Trash Can", "Al Uszynski")
+# The seed article has no title of its own; this names what it is about.
+AYLING = Source("Reviving a lead that went quiet", "Stuart Ayling")
+
+
+@dataclass(frozen=True, slots=True)
+class Tactic:
+    id: str
+    title: str  # a Slack button label: at most 30 characters
+    purpose: str  # one line
+    source: Source
+    situations: frozenset[Situation]  # where the coach offers it
+    sequence_step: int | None  # its place in the went-quiet sequence
+    what_to_do: str  # for the rep
+    talk_track: str  # draft for the prospect, a template
+    cadence_days: int  # usual gap to the next touch; the workspace settings drive real dates
+    event: EventKind | None = None  # the event that puts it first
+
+
+def _tactics(*tactics: Tactic) -> dict[str, Tactic]:
+    return {t.id: t for t in tactics}
+
+
+TACTICS: dict[str, Tactic] = _tactics(
+    Tactic(
+        id="real_reason",
+        title="Find the real reason",
+        purpose="Get past the polite excuse to what actually stopped the deal.",
+        source=ROSEN_SIX_WAYS,
+        situations=frozenset(
+            {
+                Situation.SAID_NO,
+                Situation.CHOSE_COMPETITOR,
+                Situation.WENT_QUIET,
+                Situation.MISSING_FEATURE,
+            }
+        ),
+        sequence_step=None,
+        what_to_do=(
+            "Don't re-pitch. Ask about their goals for this year and what still gets in "
+            "their way today, then what would have to be different about us for a second "
+            "look to be worth their time. Price, budget and timing are often the "
+            "comfortable answer, not the true one: listen for what sits underneath."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "I'm not writing to reopen the proposal. [Last time you mentioned “{stated_reason}”, "
+            "and I suspect that wasn't the whole story. ]I'd simply like "
+            "to understand what matters most to {company} this year and what still slows "
+            "your team down. Picture how this should work a year from now: what's "
+            "different from today? And what would have to be true about us for another "
+            "conversation to be worth your time?"
+        ),
+        cadence_days=30,
+    ),
+    Tactic(
+        id="homework",
+        title="Do your homework",
+        purpose="Prepare so the contact brings them something, not just a nudge.",
+        source=ROSEN_SIX_WAYS,
+        situations=frozenset(),  # a preparation card shown with every tactic, never a touch
+        sequence_step=None,
+        what_to_do=(
+            "Before any contact: read their latest news, press releases and reports; see "
+            "where they stand against their rivals and how that moved; think through what "
+            "changes in their market, the economy or technology will ask of them next; and "
+            "note which of those problems we solve, including the ones they haven't "
+            "spotted yet. Re-read why the deal stalled."
+        ),
+        talk_track=(
+            "Before you reach out[ to {first_name}]:\n"
+            "• What changed at their company since you last spoke: news, hires, results?\n"
+            "• What is shifting in their market that they will have to answer?\n"
+            "• Which of those problems do we solve, and for which similar customer?"
+            "[\n• Last thing you learned: {last_learned}.]"
+        ),
+        cadence_days=0,
+    ),
+    Tactic(
+        id="new_ideas",
+        title="Get their attention",
+        purpose="Give them one strong, new reason to talk again, framed as results.",
+        source=ROSEN_CLOSED_DOORS,
+        situations=frozenset({Situation.SAID_NO, Situation.BIG_COMPANY, Situation.WENT_QUIET}),
+        sequence_step=None,
+        what_to_do=(
+            "Write a short note, or open a call, around one idea that would make a visible "
+            "difference for them, stated as the result they would see. One idea, not a "
+            "brochure, and specific to their business."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "One idea keeps coming back to me since we spoke: there is a concrete way "
+            "{company} could get more out of what your team already does, and I can show "
+            "the numbers behind it. Would fifteen minutes next week be worth it? If it "
+            "misses the mark, say so and I'll drop it."
+        ),
+        cadence_days=30,
+    ),
+    Tactic(
+        id="be_a_resource",
+        title="Be a resource",
+        purpose="Bring something useful and relevant, never a bare “just checking in”.",
+        source=ROSEN_CLOSED_DOORS,
+        situations=ALL_SITUATIONS,
+        sequence_step=None,
+        what_to_do=(
+            "Pick one thing worth their time: a result a similar client got, a change in "
+            "their industry, a useful guide, or an extra we can now include at no added "
+            "cost. Say why it applies to them. Never call only to ask whether anything "
+            "changed."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "A client in a position much like {company}'s just got a result I think you'd "
+            "want to hear about, and I'm happy to share how they did it. No pitch "
+            "attached: if it's useful, great, and if the timing is wrong, keep it for later."
+        ),
+        cadence_days=91,
+    ),
+    Tactic(
+        id="measurable_results",
+        title="Sell measurable results",
+        purpose="Put a number on what changes for them: time, cost, risk or effort.",
+        source=ROSEN_CLOSED_DOORS,
+        situations=frozenset(
+            {Situation.SAID_NO, Situation.BIG_COMPANY, Situation.UNHAPPY_WITH_PROVIDER}
+        ),
+        sequence_step=None,
+        what_to_do=(
+            "Lead with an outcome you can quantify: hours saved, overhead cut, money kept, "
+            "fewer headaches. Base it on why existing customers actually bought; ask a "
+            "couple of them if you aren't sure. Their reasons, not our feature list."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "Teams like yours at {company} tell us the biggest change after working with us "
+            "shows up in hard numbers: the hours they get back each month and what they no "
+            "longer spend. From a few figures I can put together a rough estimate for your "
+            "team. Would that be useful?"
+        ),
+        cadence_days=30,
+    ),
+    Tactic(
+        id="permission_to_say_no",
+        title="Permission to say no",
+        purpose="Make “no” a welcome answer so they tell you where things really stand.",
+        source=SLIFE,
+        situations=frozenset({Situation.WENT_QUIET}),
+        sequence_step=None,
+        what_to_do=(
+            "When they resurface, or a new contact takes over, agree on the ground rules: "
+            "a clear no is fine and saves everyone time, and you'd like to hear it as soon "
+            "as they feel it isn't a fit. Keep this relaxed tone in every went-quiet message."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "Good to be in touch. One request before we go further: whenever you feel this "
+            "isn't right for {company}, say so. A straight no is a perfectly good answer, "
+            "and I'd much rather hear it than guess. Does that sound fair?"
+        ),
+        cadence_days=14,
+    ),
+    Tactic(
+        id="voicemail_email",
+        title="Voicemail, then email",
+        purpose="Make replying easy: a short voicemail pointing to an email they can answer fast.",
+        source=SLIFE,
+        situations=frozenset({Situation.WENT_QUIET}),
+        sequence_step=2,
+        what_to_do=(
+            "Call once. On voicemail, keep it under twenty seconds and say an email is on "
+            "its way. The email reminds them they asked for the follow-up (when, and about "
+            "what), says your calls haven't connected and that you don't want to crowd "
+            "them, and asks whether anything changed so you know when to try again. "
+            "Make “not now” easy to say."
+        ),
+        talk_track=(
+            "Voicemail: Hi {first_name}, quick one: I'm sending you a short email now, "
+            "and a one-line reply is plenty.\n\n"
+            "Email: Hi {first_name},\n\n"
+            "You'd asked me to come back to you, and I've tried your "
+            "phone a few times without luck. I don't want to fill your inbox, so one quick "
+            "question: has anything changed on your side? Whether it's “next quarter” or "
+            "“not any more”, a word back tells me how to handle it."
+        ),
+        cadence_days=4,
+    ),
+    Tactic(
+        id="did_i_offend",
+        title="Did I do something wrong?",
+        purpose="A short, honest question that often gets a reply when nothing else has.",
+        source=SLIFE,
+        situations=frozenset({Situation.WENT_QUIET}),
+        sequence_step=3,
+        what_to_do=(
+            "Two or three sentences, no attachment, no pitch. Recall that they asked you to "
+            "follow up and that a few tries went unanswered, then ask plainly whether "
+            "something you did put them off. Mean it: if the answer is yes, fix it."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "It has gone quiet since you asked me to come back to you, and a few of my "
+            "messages are still waiting. Honest question: did I say or do something that "
+            "didn't sit well? If so, I'd rather hear it and make it right."
+        ),
+        cadence_days=4,
+    ),
+    Tactic(
+        id="copy_referrer",
+        title="Copy the referrer",
+        purpose="Loop in the person who introduced you, gently, never at the contact's expense.",
+        source=SLIFE,
+        situations=frozenset({Situation.WENT_QUIET}),
+        sequence_step=4,
+        what_to_do=(
+            "Send the next email with the referrer in copy; it carries most weight when "
+            "they are the contact's manager. Keep it warm and factual: thank the referrer "
+            "for the introduction and don't complain about the silence."
+        ),
+        talk_track=(
+            "Hi {first_name}[ (copying {referrer}, who kindly introduced us)],\n\n"
+            "[Since the introduction came through {referrer}, I wanted to keep them in the "
+            "loop. ]We had talked about next steps for {company}, and I haven't managed to "
+            "reach you since. If the timing has changed, or someone else looks after this "
+            "now, just tell me who to speak with."
+        ),
+        cadence_days=4,
+    ),
+    Tactic(
+        id="final_notice",
+        title="Final notice: close the file",
+        purpose="One last polite message with a deadline that closes the loop.",
+        source=SLIFE,
+        situations=frozenset({Situation.WENT_QUIET}),
+        sequence_step=5,
+        what_to_do=(
+            "Say they asked you to stay in touch, that your messages went unanswered, that "
+            "the proposal had a validity date, and that you are therefore closing their "
+            "file. Stay friendly and leave the door open. Afterwards the coach asks whether "
+            "to walk away. From now on, give every proposal an end date: it creates urgency "
+            "and doesn't tie you to an old price."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "You'd asked me to stay in touch, and my last few messages haven't found you at "
+            "a good moment. [The proposal I sent was valid until {proposal_expiry}, so ]I'm "
+            "taking {company} off my active list for now. If things change, a reply to this "
+            "email is all it takes to pick it back up."
+        ),
+        cadence_days=4,
+    ),
+    Tactic(
+        id="feature_now_available",
+        title="Call with the feature news",
+        purpose="The capability they were missing now exists: be the first to tell them.",
+        source=USZYNSKI,
+        situations=frozenset({Situation.MISSING_FEATURE}),
+        sequence_step=None,
+        what_to_do=(
+            "Call the same day if you can. Recall what they needed and why, tell them it is "
+            "available now, and offer a short demo on their own use case. Email only if the "
+            "call doesn't connect."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "When we last spoke, {company} needed {feature} and we couldn't offer it. It is "
+            "available now, and you were the first person I wanted to tell. Could I show you "
+            "how it works on your own use case this week?"
+        ),
+        cadence_days=14,
+        event=EventKind.FEATURE_SHIPPED,
+    ),
+    Tactic(
+        id="before_renewal",
+        title="Beat the renewal",
+        purpose="Reach them before the competitor's contract rolls over, while they still choose.",
+        source=USZYNSKI,
+        situations=frozenset({Situation.COMPETITOR_CONTRACT}),
+        sequence_step=None,
+        what_to_do=(
+            "Call well before the end date. Don't attack the incumbent: offer to help them "
+            "compare options so the renewal is a decision, not a default. Ask who is "
+            "involved and when they will decide."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "Your current agreement[ with {competitor}] comes up for renewal[ on "
+            "{contract_end}]. Before it rolls over by default, would it help to weigh your "
+            "options side by side? I'm glad to do the legwork so {company} can decide with "
+            "the facts in hand, whichever way you go."
+        ),
+        cadence_days=30,
+    ),
+    Tactic(
+        id="periodic_checkin",
+        title="Frustrated-customer check-in",
+        purpose="Check back every few months: their patience with the provider may have run out.",
+        source=USZYNSKI,
+        situations=frozenset({Situation.UNHAPPY_WITH_PROVIDER}),
+        sequence_step=None,
+        what_to_do=(
+            "Ask how things are going with their provider and listen; don't pile on. If "
+            "the frustration has grown, offer a concrete next step. Bring something useful "
+            "too (see Be a resource) so the call is worth their time either way."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "Last time we talked, things with {competitor} weren't quite where you wanted "
+            "them. How has it been since? If it has improved, great. If not, I'd be glad to "
+            "show you what a switch would really involve for {company}."
+        ),
+        cadence_days=150,
+    ),
+    Tactic(
+        id="land_a_slice",
+        title="Land a slice of the business",
+        purpose="If the whole account is out of reach, win one team, site or product line.",
+        source=USZYNSKI,
+        situations=frozenset({Situation.BIG_COMPANY}),
+        sequence_step=None,
+        what_to_do=(
+            "Keep in touch with each decision maker, not just one. Look for a piece you can "
+            "win now: a region, a department, a pilot, a second-supplier role. Time it with "
+            "their budget or cost-review cycle."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "I know a full change at {company} is a big decision and not one for this "
+            "quarter. Would it make sense to start smaller, with one team or one site, so "
+            "you can judge us on real results before anything larger? I'd be glad to scope "
+            "it with you."
+        ),
+        cadence_days=91,
+    ),
+    Tactic(
+        id="competitor_trouble",
+        title="Be there when they stumble",
+        purpose="When their provider hits trouble, offer help, never gossip.",
+        source=USZYNSKI,
+        situations=frozenset(
+            {
+                Situation.COMPETITOR_CONTRACT,
+                Situation.UNHAPPY_WITH_PROVIDER,
+                Situation.CHOSE_COMPETITOR,
+            }
+        ),
+        sequence_step=None,
+        what_to_do=(
+            "Don't mention the news and never repeat rumours. Name the concrete business "
+            "problem that brought that provider's customers to us, and offer yourself as a "
+            "resource if they ever want to look at alternatives."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "Several teams that worked with {competitor} have moved to us lately, mostly "
+            "over problems they couldn't get resolved. I don't know whether any of that "
+            "touches {company}, but if you ever want an outside view of your options, I'm "
+            "here, no strings attached."
+        ),
+        cadence_days=14,
+        event=EventKind.COMPETITOR_NEWS,
+    ),
+    Tactic(
+        id="how_did_it_go",
+        title="Ask how delivery went",
+        purpose="Weeks after the rival delivered, ask how it measures up: about them, not it.",
+        source=USZYNSKI,
+        situations=frozenset({Situation.CHOSE_COMPETITOR}),
+        sequence_step=None,
+        what_to_do=(
+            "Call the decision maker. Ask how the service and the quality have held up "
+            "against what they expected. Keep every question about their needs and "
+            "results; don't fish for complaints about the competitor."
+        ),
+        talk_track=(
+            "Hi {first_name},\n\n"
+            "It has been a few weeks since {company} went live with {competitor}, and I hope "
+            "it's going well. I'm curious: has it delivered what you were counting on, in "
+            "service as well as in results? Is there anything you'd still like to improve?"
+        ),
+        cadence_days=42,
+    ),
+    Tactic(
+        id="no_pressure",
+        title="Take the pressure off",
+        purpose="Assume the answer is no so they can reply without losing face.",
+        source=AYLING,
+        situations=frozenset({Situation.WENT_QUIET}),
+        sequence_step=1,
+        what_to_do=(
+            "If the phone doesn't reach them, leave a short voicemail saying an email "
+            "follows and asking them to open it. In the email, assume they won't go ahead: "
+            "thank them, accept that now may not be right, and say you'll be glad to talk "
+            "whenever they are ready. No deadline, no guilt. A reply often comes from the "
+            "contact, or from a colleague saying they left and who took over."
+        ),
+        talk_track=(
+            "Voicemail: Hi {first_name}, I've sent you a short note by email. It needs "
+            "nothing from you, but I'd be grateful if you'd open it.\n\n"
+            "Email: Hi {first_name},\n\n"
+            "Thanks for everything you've shared with me so far. My guess is that going "
+            "ahead isn't on the cards for {company} right now, and that's absolutely fine, "
+            "no explanation needed. Whenever it does make sense, I'll be glad to pick things "
+            "up from wherever you are."
+        ),
+        cadence_days=4,
+    ),
+)
+
+HOMEWORK: Tactic = TACTICS["homework"]
+
+# The went-quiet sequence, in order; copy_referrer is skipped when no referrer is known.
+WENT_QUIET_SEQUENCE: tuple[Tactic, ...] = tuple(
+    sorted((t for t in TACTICS.values() if t.sequence_step), key=lambda t: t.sequence_step or 0)
+)
+EVENT_TACTICS: dict[EventKind, Tactic] = {t.event: t for t in TACTICS.values() if t.event}
+
+
+@dataclass(frozen=True, slots=True)
+class OmittedTactic:
+    id: str
+    title: str
+    source: Source
+    reason: str
+
+
+OMITTED_TACTICS: tuple[OmittedTactic, ...] = (
+    OmittedTactic(
+        id="disengage_caller_id",
+        title="Hide your caller ID",
+        source=SLIFE,
+        reason=(
+            "Not taught: hiding your number tricks people into answering a call they chose "
+            "to screen, and the coach only teaches honest contact."
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SituationInfo:
+    situation: Situation
+    label: str  # at most 30 characters (a select option)
+    explanation: str  # at most 75 characters (a select option description)
+    when_due: str  # for the docs and help texts
+    keywords: tuple[str, ...]  # what a rep might type
+
+
+SITUATIONS: dict[Situation, SituationInfo] = {
+    info.situation: info
+    for info in (
+        SituationInfo(
+            Situation.WENT_QUIET,
+            "Went quiet / ghosted",
+            "Was close to deciding, then stopped answering",
+            "A few days after the last real contact, then a short escalating sequence",
+            (
+                "went quiet",
+                "quiet",
+                "ghosted",
+                "ghosting",
+                "ghost",
+                "silent",
+                "silence",
+                "radio silence",
+                "no reply",
+                "no response",
+                "no answer",
+                "not answering",
+                "stopped answering",
+                "stopped responding",
+                "unresponsive",
+                "disappeared",
+                "went dark",
+                "dark",
+                "mia",
+            ),
+        ),
+        SituationInfo(
+            Situation.SAID_NO,
+            "Said no (generic reason)",
+            "Turned us down over price, budget, timing or a happy vendor",
+            "About a month after the no, then every month or so",
+            (
+                "said no",
+                "no",
+                "price",
+                "pricing",
+                "too expensive",
+                "expensive",
+                "budget",
+                "no budget",
+                "cost",
+                "timing",
+                "bad timing",
+                "not interested",
+                "declined",
+                "turned down",
+                "rejected",
+                "happy with current vendor",
+                "happy with vendor",
+                "happy with their vendor",
+                "no need",
+            ),
+        ),
+        SituationInfo(
+            Situation.MISSING_FEATURE,
+            "Needed a missing feature",
+            "Needed a capability we didn't have yet",
+            "The day that feature ships, plus a slow check-in every few months",
+            (
+                "feature",
+                "missing feature",
+                "features",
+                "capability",
+                "missing",
+                "lacked",
+                "lacking",
+                "integration",
+                "roadmap",
+                "gap",
+                "not supported",
+                "doesnt have",
+                "didnt have",
+            ),
+        ),
+        SituationInfo(
+            Situation.COMPETITOR_CONTRACT,
+            "Locked into a contract",
+            "Tied to a competitor's contract until a known end date",
+            "A lead time (90 days by default) before the contract ends",
+            (
+                "contract",
+                "competitor contract",
+                "competitors contract",
+                "under contract",
+                "locked in",
+                "locked into",
+                "lock in",
+                "renewal",
+                "renews",
+                "renewing",
+                "agreement",
+                "tied in",
+            ),
+        ),
+        SituationInfo(
+            Situation.UNHAPPY_WITH_PROVIDER,
+            "Unhappy with their provider",
+            "Complains about their current provider but hasn't switched",
+            "Every few months (5 by default)",
+            (
+                "unhappy",
+                "unhappy with provider",
+                "frustrated",
+                "frustration",
+                "complains",
+                "complaining",
+                "complaint",
+                "bad service",
+                "poor service",
+                "dissatisfied",
+                "annoyed",
+                "not happy",
+                "not happy with vendor",
+                "not happy with provider",
+                "not happy with current vendor",
+                "not happy with their vendor",
+            ),
+        ),
+        SituationInfo(
+            Situation.BIG_COMPANY,
+            "Big company, slow decisions",
+            "Large account with slow decisions and cost reviews: aim for a piece",
+            "Every quarter",
+            (
+                "big company",
+                "big account",
+                "large account",
+                "large company",
+                "enterprise",
+                "corporate",
+                "corporation",
+                "big",
+                "large",
+                "slow decisions",
+                "procurement",
+                "fortune 500",
+                "multinational",
+            ),
+        ),
+        SituationInfo(
+            Situation.CHOSE_COMPETITOR,
+            "Chose a competitor",
+            "Bought from a competitor: the one that got away",
+            "Several weeks (6 by default) after the competitor delivered",
+            (
+                "chose competitor",
+                "chose a competitor",
+                "lost to competitor",
+                "lost to a competitor",
+                "lost",
+                "went with competitor",
+                "went with",
+                "picked competitor",
+                "bought from competitor",
+                "bought elsewhere",
+                "signed with",
+                "competitor won",
+                "got away",
+                "one that got away",
+            ),
+        ),
+    )
+}
+
+
+def _normalise(text: str) -> str:
+    """Lower case, apostrophes dropped, any other punctuation a space, spaces collapsed."""
+    text = re.sub(r"['’`]", "", text.casefold())
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def situation_from_text(text: str) -> Situation | None:
+    """The situation a rep's words point at: the longest keyword found wins (so "no reply"
+    beats "no"); on a tie, the keyword that appears first. The id or label also work."""
+    words = f" {_normalise(text)} "
+    best: tuple[int, int, Situation] | None = None
+    for situation, info in SITUATIONS.items():
+        phrases = (*info.keywords, situation.value, info.label)
+        for phrase in phrases:
+            needle = _normalise(phrase)
+            position = words.find(f" {needle} ") if needle else -1
+            if position < 0:
+                continue
+            rank = (-len(needle), position, situation)
+            if best is None or rank[:2] < best[:2]:
+                best = rank
+    return best[2] if best else None
+
+
+# ---- rendering -------------------------------------------------------------
+
+# Fields outside an [optional segment] fall back to these neutral phrases.
+FALLBACKS: dict[str, str] = {
+    "first_name": "there",
+    "company": "your company",
+    "feature": "the feature you asked about",
+    "competitor": "your current provider",
+    "contract_end": "your renewal date",
+    "proposal_expiry": "the date we agreed",
+    "referrer": "a colleague of yours",
+    "last_learned": "what we discussed",
+    "last_topic": "what we discussed",
+    "stated_reason": "the reason you gave",
+    "decision_date": "when you made your choice",
+}
+
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def human_date(d: date, today: date | None = None) -> str:
+    """'March 3, 2027'; without the year when `today` is given and in the same year."""
+    if today is not None and d.year == today.year:
+        return f"{d:%B} {d.day}"
+    return f"{d:%B} {d.day}, {d.year}"
+
+
+def _clean(value: str | None) -> str | None:
+    """One line, no edge spaces or trailing full stop (the template has its own)."""
+    if value is None:
+        return None
+    value = " ".join(value.split()).rstrip(" .,;:")
+    return value or None
+
+
+def field_values(
+    prospect: ProspectFacts, *, today: date, settings: CoachSettings
+) -> dict[str, str | None]:
+    expiry = proposal_expiry(prospect, settings)
+    renewal = contract_cycle_end(prospect, today, settings)
+    return {
+        "first_name": _clean(prospect.first_name),
+        "company": _clean(prospect.company),
+        "feature": _clean(prospect.missing_feature),
+        "competitor": _clean(prospect.competitor),
+        "contract_end": human_date(renewal) if renewal else None,
+        "proposal_expiry": human_date(expiry) if expiry else None,
+        "referrer": _clean(prospect.referrer),
+        "last_learned": _clean(prospect.last_learned),
+        "last_topic": _clean(prospect.last_learned),
+        "stated_reason": _clean(prospect.stated_reason),
+        "decision_date": human_date(prospect.decision_date) if prospect.decision_date else None,
+    }
+
+
+def template_fields(template: str) -> set[str]:
+    return set(_FIELD.findall(template))
+
+
+def render(
+    template: str,
+    prospect: ProspectFacts,
+    *,
+    today: date,
+    settings: CoachSettings = DEFAULT_SETTINGS,
+) -> str:
+    """Fill a template for this prospect; unknown fields in the template are a bug."""
+    unknown = template_fields(template) - FALLBACKS.keys()
+    if unknown:
+        raise ValueError(f"template uses unknown field(s): {', '.join(sorted(unknown))}")
+    values = field_values(prospect, today=today, settings=settings)
+
+    def segment(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        return inner if all(values[name] for name in template_fields(inner)) else ""
+
+    # Segments first, on the template only; values go in last, in one pass, so a
+    # prospect's own text is never read as template syntax.
+    shaped = _SEGMENT.sub(segment, template)
+    text = _FIELD.sub(lambda m: values[m.group(1)] or FALLBACKS[m.group(1)], shaped)
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    lines = []
+    for line in text.split("\n"):
+        line = re.sub(r" {2,}", " ", line).strip()
+        lines.append(re.sub(r" ([.,;:?!])", r"\1", line))
+    return "\n".join(lines).strip()
+
+
+def render_tactic(
+    tactic: Tactic,
+    prospect: ProspectFacts,
+    today: date,
+    settings: CoachSettings = DEFAULT_SETTINGS,
+) -> str:
+    """The tactic's talk track, ready to send for this prospect."""
+    return render(tactic.talk_track, prospect, today=today, settings=settings)
+
+
+@dataclass(frozen=True, slots=True)
+class TacticCard:
+    """Everything a rep sees for one tactic, rendered for one prospect."""
+
+    tactic: Tactic
+    what_to_do: str
+    talk_track: str
+    homework: str
+    credit: str
+
+
+def tactic_card(
+    tactic: Tactic,
+    prospect: ProspectFacts,
+    today: date,
+    settings: CoachSettings = DEFAULT_SETTINGS,
+) -> TacticCard:
+    return TacticCard(
+        tactic=tactic,
+        what_to_do=render(tactic.what_to_do, prospect, today=today, settings=settings),
+        talk_track=render_tactic(tactic, prospect, today, settings),
+        homework=render_tactic(HOMEWORK, prospect, today, settings),
+        credit=tactic.source.credit,
+    )

@@ -1,0 +1,81 @@
+"""Who is asking, in which workspace, and what day it is for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.domain import WEEKDAYS
+from bot.workspace_settings import WorkspaceSettings, settings_from_json, valid_zone
+from store.models import Rep, Workspace
+from store.repo import ensure_rep, ensure_workspace
+
+
+@dataclass(frozen=True, slots=True)
+class RepContext:
+    """A rep with everything a use case needs to apply the coach's rules for them."""
+
+    rep: Rep
+    workspace: Workspace
+    settings: WorkspaceSettings
+    zone: ZoneInfo
+    today: date  # the rep's local date
+    workdays: frozenset[int]
+
+
+def rep_context(
+    session: Session, *, team_id: str, user_id: str, now: datetime, client: WebClient | None = None
+) -> RepContext:
+    """Find or create the rep; on first sight ask Slack for their time zone."""
+    workspace = ensure_workspace(session, team_id=team_id, now=now)
+    rep = ensure_rep(session, workspace=workspace, user_id=user_id, now=now)
+    if rep.tz is None and rep.tz_checked_at is None and client is not None:
+        rep.tz = zone_from_slack(client, user_id)
+        rep.tz_checked_at = now
+    return context_for(rep, workspace, now)
+
+
+def context_for(rep: Rep, workspace: Workspace, now: datetime) -> RepContext:
+    settings = settings_from_json(workspace.settings)
+    zone = rep_zone(rep, settings)
+    return RepContext(
+        rep=rep,
+        workspace=workspace,
+        settings=settings,
+        zone=zone,
+        today=now.astimezone(zone).date(),
+        workdays=parse_workdays(rep.workdays),
+    )
+
+
+def zone_from_slack(client: WebClient, user_id: str) -> str | None:
+    """The IANA zone from the profile (never tz_offset: it ignores DST changes ahead)."""
+    try:
+        user = client.users_info(user=user_id).get("user") or {}
+    except SlackApiError:
+        return None
+    tz = user.get("tz")
+    return tz if valid_zone(tz) else None
+
+
+def rep_zone(rep: Rep, settings: WorkspaceSettings) -> ZoneInfo:
+    return ZoneInfo(rep.tz if valid_zone(rep.tz) else settings.default_tz)
+
+
+def reminder_time(rep: Rep, settings: WorkspaceSettings) -> time:
+    return rep.reminder_time or settings.reminder_time
+
+
+def parse_workdays(text: str | None) -> frozenset[int]:
+    days = frozenset(int(d) for d in (text or "").split(",") if d.strip().isdigit())
+    valid = frozenset(d for d in days if 0 <= d <= 6)
+    return valid or WEEKDAYS
+
+
+def format_workdays(days: frozenset[int]) -> str:
+    return ",".join(str(d) for d in sorted(days))

@@ -1,0 +1,237 @@
+"""Logging what happened on a contact, and deciding to walk away or keep going.
+
+Each click carries the prospect id and the version it was shown at; the
+touch's idempotency key is built from both, so a double click, a Slack
+retry or an old message logs exactly one touch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import coach
+from bot.coach import Transition
+from bot.domain import DecisionKind, Outcome, ProspectStatus, WalkAwayReason
+from bot.errors import NotFoundOrNotYours, UserError
+from bot.reps import RepContext
+from store.models import Decision, Prospect, Touch
+from store.repo import (
+    decision_by_key,
+    owned_prospect,
+    prospect_facts,
+    touch_by_key,
+    touch_history,
+)
+
+LEARNED_MAX = 2000
+NEXT_DATE_HORIZON = timedelta(days=366 * 3)
+OUTCOMES_NEEDING_TEXT = frozenset({Outcome.LEARNED, Outcome.CONTACT_LEFT})
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeInput:
+    prospect_id: int
+    version: int
+    outcome: Outcome
+    tactic_id: str
+    learned: str | None = None
+    successor: str | None = None
+    next_on: date | None = None
+    walk_reason: WalkAwayReason | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    prospect: Prospect
+    touch: Touch
+    transition: Transition | None  # None when it had been logged already
+    already_logged: bool = False
+
+
+def outcome_problems(given: OutcomeInput, today: date) -> dict[str, str]:
+    """Field → what to fix, for inline modal errors."""
+    problems: dict[str, str] = {}
+    learned = (given.learned or "").strip()
+    if given.outcome in OUTCOMES_NEEDING_TEXT and not learned:
+        problems["learned"] = (
+            "Who took over? Name the successor."
+            if given.outcome is Outcome.CONTACT_LEFT
+            else "What did you learn? One line is enough."
+        )
+    if len(learned) > LEARNED_MAX:
+        problems["learned"] = f"Keep it under {LEARNED_MAX} characters."
+    if given.outcome is Outcome.WALKED_AWAY and given.walk_reason is None:
+        problems["walk_reason"] = "Pick why you are walking away."
+    if given.next_on is not None:
+        if given.next_on <= today:
+            problems["next_date"] = "Pick a day after today."
+        elif given.next_on > today + NEXT_DATE_HORIZON:
+            problems["next_date"] = "That is more than three years away; check the year."
+    if given.outcome is Outcome.SNOOZED and given.next_on is None:
+        problems["next_date"] = "Pick the day to bring it back."
+    if given.tactic_id not in coach.TACTICS:
+        problems["outcome"] = "That tactic no longer exists; open the prospect again."
+    return problems
+
+
+def log_outcome(session: Session, ctx: RepContext, given: OutcomeInput, *, now: datetime) -> Logged:
+    prospect = owned_prospect(session, rep=ctx.rep, prospect_id=given.prospect_id, for_update=True)
+    if prospect is None:
+        raise NotFoundOrNotYours()
+    key = f"touch:{prospect.id}:v{given.version}"
+    earlier = touch_by_key(session, key=key)
+    if earlier is not None:
+        return Logged(prospect=prospect, touch=earlier, transition=None, already_logged=True)
+    if prospect.version != given.version:
+        raise UserError(
+            f"{prospect.name} changed since that message was sent. "
+            "Type `/revive list` to see where things stand."
+        )
+    problems = outcome_problems(given, ctx.today)
+    if problems:
+        raise UserError(" ".join(problems.values()))
+
+    facts = prospect_facts(prospect)
+    learned = (given.learned or "").strip() or None
+    transition = coach.apply_outcome(
+        facts,
+        touch_history(prospect),
+        outcome=given.outcome,
+        tactic_id=given.tactic_id,
+        today=ctx.today,
+        settings=ctx.settings.coach,
+        workdays=ctx.workdays,
+        learned=learned,
+        successor=(given.successor or "").strip() or None,
+        next_on=given.next_on,
+    )
+    touch = Touch(
+        workspace_id=ctx.workspace.id,
+        rep_id=ctx.rep.id,
+        prospect_id=prospect.id,
+        tactic_id=given.tactic_id,
+        outcome=given.outcome.value,
+        situation=prospect.situation,
+        learned=learned,
+        successor=transition.new_contact_name,
+        touched_on=ctx.today,
+        idempotency_key=key,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(touch)
+    except IntegrityError:  # the twin of a double click got here first
+        earlier = touch_by_key(session, key=key)
+        assert earlier is not None
+        return Logged(prospect=prospect, touch=earlier, transition=None, already_logged=True)
+    if given.outcome is Outcome.WALKED_AWAY:
+        session.add(_decision(ctx, prospect, DecisionKind.WALK_AWAY, given.walk_reason, key, now))
+    apply_transition(prospect, transition, now=now)
+    return Logged(prospect=prospect, touch=touch, transition=transition)
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    prospect: Prospect
+    decision: Decision
+    transition: Transition | None
+    already_decided: bool = False
+
+
+def decide(
+    session: Session,
+    ctx: RepContext,
+    *,
+    prospect_id: int,
+    version: int,
+    kind: DecisionKind,
+    reason: WalkAwayReason | None,
+    now: datetime,
+    note: str | None = None,
+) -> Decided:
+    """Record the answer to a re-evaluation: walk away (with a reason) or keep going."""
+    prospect = owned_prospect(session, rep=ctx.rep, prospect_id=prospect_id, for_update=True)
+    if prospect is None:
+        raise NotFoundOrNotYours()
+    key = f"decision:{prospect.id}:v{version}"
+    earlier = decision_by_key(session, key=key)
+    if earlier is not None:
+        return Decided(prospect=prospect, decision=earlier, transition=None, already_decided=True)
+    if prospect.version != version:
+        raise UserError(
+            f"{prospect.name} changed since that question was asked. "
+            "Type `/revive list` to see where things stand."
+        )
+    if kind is DecisionKind.WALK_AWAY and reason is None:
+        raise UserError("Pick why you are walking away.")
+    transition = coach.decide(
+        prospect_facts(prospect),
+        touch_history(prospect),
+        decision=kind,
+        reason=reason,
+        today=ctx.today,
+        settings=ctx.settings.coach,
+        workdays=ctx.workdays,
+    )
+    decision = _decision(ctx, prospect, kind, reason, key, now, note)
+    try:
+        with session.begin_nested():
+            session.add(decision)
+    except IntegrityError:
+        earlier = decision_by_key(session, key=key)
+        assert earlier is not None
+        return Decided(prospect=prospect, decision=earlier, transition=None, already_decided=True)
+    apply_transition(prospect, transition, now=now)
+    return Decided(prospect=prospect, decision=decision, transition=transition)
+
+
+def _decision(
+    ctx: RepContext,
+    prospect: Prospect,
+    kind: DecisionKind,
+    reason: WalkAwayReason | None,
+    key: str,
+    now: datetime,
+    note: str | None = None,
+) -> Decision:
+    return Decision(
+        workspace_id=ctx.workspace.id,
+        rep_id=ctx.rep.id,
+        prospect_id=prospect.id,
+        kind=kind.value,
+        reason=reason.value if reason else None,
+        note=note,
+        decided_on=ctx.today,
+        idempotency_key=f"decision:{key}" if key.startswith("touch:") else key,
+        created_at=now,
+    )
+
+
+def apply_transition(prospect: Prospect, transition: Transition, *, now: datetime) -> None:
+    """Copy the coach's verdict onto the row and bump its version (stale buttons see it)."""
+    prospect.status = transition.status.value
+    prospect.next_touch_on = (
+        transition.next_touch_on if transition.status is ProspectStatus.DORMANT else None
+    )
+    prospect.sequence_step = transition.sequence_step
+    prospect.nothing_new_streak = transition.nothing_new_streak
+    prospect.last_learned = transition.last_learned
+    if transition.last_touch_on is not None:
+        prospect.last_touch_on = transition.last_touch_on
+    if transition.new_contact_name:
+        prospect.name = transition.new_contact_name
+    if transition.clear_event:
+        prospect.pending_event_kind = None
+        prospect.pending_event_subject = None
+        prospect.pending_event_on = None
+    if transition.pending_event is not None:
+        prospect.pending_event_kind = transition.pending_event.kind.value
+        prospect.pending_event_subject = transition.pending_event.subject
+        prospect.pending_event_on = transition.pending_event.on
+    prospect.version += 1
+    prospect.updated_at = now

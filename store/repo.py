@@ -1,0 +1,164 @@
+"""Queries: keyword-only functions that only touch the database.
+
+Every prospect query is scoped by workspace and owner; a foreign id simply
+finds nothing, which the caller turns into one refusal message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.domain import (
+    Event,
+    EventKind,
+    Outcome,
+    ProspectFacts,
+    ProspectStatus,
+    Situation,
+    TouchFacts,
+)
+from store.models import Decision, Prospect, Rep, Touch, Workspace
+
+
+def ensure_workspace(session: Session, *, team_id: str, now: datetime) -> Workspace:
+    workspace = session.scalar(select(Workspace).where(Workspace.team_id == team_id))
+    if workspace is not None:
+        return workspace
+    try:
+        with session.begin_nested():
+            workspace = Workspace(team_id=team_id, settings={}, created_at=now)
+            session.add(workspace)
+    except IntegrityError:  # another request created it a moment ago
+        workspace = session.scalars(select(Workspace).where(Workspace.team_id == team_id)).one()
+    return workspace
+
+
+def ensure_rep(session: Session, *, workspace: Workspace, user_id: str, now: datetime) -> Rep:
+    rep = find_rep(session, workspace_id=workspace.id, user_id=user_id)
+    if rep is not None:
+        return rep
+    try:
+        with session.begin_nested():
+            rep = Rep(
+                workspace_id=workspace.id, slack_user_id=user_id, created_at=now, updated_at=now
+            )
+            session.add(rep)
+    except IntegrityError:
+        rep = find_rep(session, workspace_id=workspace.id, user_id=user_id)
+        assert rep is not None
+    return rep
+
+
+def find_rep(session: Session, *, workspace_id: int, user_id: str) -> Rep | None:
+    return session.scalar(
+        select(Rep).where(Rep.workspace_id == workspace_id, Rep.slack_user_id == user_id)
+    )
+
+
+def owned_prospect(
+    session: Session, *, rep: Rep, prospect_id: int, for_update: bool = False
+) -> Prospect | None:
+    query = select(Prospect).where(
+        Prospect.id == prospect_id,
+        Prospect.workspace_id == rep.workspace_id,
+        Prospect.rep_id == rep.id,
+    )
+    if for_update:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def rep_prospects(
+    session: Session, *, rep: Rep, statuses: Sequence[ProspectStatus] | None = None
+) -> list[Prospect]:
+    query = select(Prospect).where(
+        Prospect.workspace_id == rep.workspace_id, Prospect.rep_id == rep.id
+    )
+    if statuses:
+        query = query.where(Prospect.status.in_([s.value for s in statuses]))
+    return list(session.scalars(query.order_by(Prospect.next_touch_on, Prospect.id)))
+
+
+def due_prospects(session: Session, *, rep: Rep, today: date) -> list[Prospect]:
+    return list(
+        session.scalars(
+            select(Prospect)
+            .where(
+                Prospect.rep_id == rep.id,
+                Prospect.workspace_id == rep.workspace_id,
+                Prospect.status == ProspectStatus.DORMANT.value,
+                Prospect.next_touch_on <= today,
+            )
+            .order_by(Prospect.next_touch_on, Prospect.id)
+        )
+    )
+
+
+def find_by_name(session: Session, *, rep: Rep, name: str, company: str | None) -> list[Prospect]:
+    """Case-insensitive match on name (and company when given), for duplicates and snooze."""
+    query = select(Prospect).where(
+        Prospect.workspace_id == rep.workspace_id,
+        Prospect.rep_id == rep.id,
+        func.lower(Prospect.name) == name.strip().lower(),
+    )
+    if company:
+        query = query.where(func.lower(Prospect.company) == company.strip().lower())
+    return list(session.scalars(query.order_by(Prospect.id)))
+
+
+def touch_by_key(session: Session, *, key: str) -> Touch | None:
+    return session.scalar(select(Touch).where(Touch.idempotency_key == key))
+
+
+def decision_by_key(session: Session, *, key: str) -> Decision | None:
+    return session.scalar(select(Decision).where(Decision.idempotency_key == key))
+
+
+def prospect_facts(prospect: Prospect) -> ProspectFacts:
+    event = None
+    if prospect.pending_event_kind and prospect.pending_event_subject:
+        event = Event(
+            kind=EventKind(prospect.pending_event_kind),
+            subject=prospect.pending_event_subject,
+            on=prospect.pending_event_on or prospect.created_on,
+        )
+    return ProspectFacts(
+        id=prospect.id,
+        name=prospect.name,
+        company=prospect.company,
+        situation=Situation(prospect.situation),
+        created_on=prospect.created_on,
+        status=ProspectStatus(prospect.status),
+        email=prospect.email,
+        phone=prospect.phone,
+        stated_reason=prospect.stated_reason,
+        competitor=prospect.competitor,
+        missing_feature=prospect.missing_feature,
+        contract_end=prospect.contract_end,
+        decision_date=prospect.decision_date,
+        proposal_sent_on=prospect.proposal_sent_on,
+        proposal_expires_on=prospect.proposal_expires_on,
+        referrer=prospect.referrer,
+        note=prospect.note,
+        last_touch_on=prospect.last_touch_on,
+        next_touch_on=prospect.next_touch_on,
+        sequence_step=prospect.sequence_step,
+        nothing_new_streak=prospect.nothing_new_streak,
+        last_learned=prospect.last_learned,
+        pending_event=event,
+    )
+
+
+def touch_history(prospect: Prospect) -> list[TouchFacts]:
+    """Oldest first, as the coach expects."""
+    return [
+        TouchFacts(
+            tactic_id=t.tactic_id, outcome=Outcome(t.outcome), on=t.touched_on, learned=t.learned
+        )
+        for t in prospect.touches
+    ]
