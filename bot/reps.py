@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import WEEKDAYS
 from bot.workspace_settings import WorkspaceSettings, settings_from_json, valid_zone
 from store.models import Rep, Workspace
-from store.repo import ensure_rep, ensure_workspace
+from store.repo import ensure_rep, ensure_workspace, find_rep
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +80,21 @@ def parse_workdays(text: str | None) -> frozenset[int]:
 
 def format_workdays(days: frozenset[int]) -> str:
     return ",".join(str(d) for d in sorted(days))
+
+
+def update_zone(
+    session: Session, *, team_id: str, user_id: str, tz: str | None, now: datetime
+) -> bool:
+    """A profile change from Slack: store a valid new zone for a rep we know; never create one."""
+    if not valid_zone(tz):
+        return False
+    workspace = session.scalar(select(Workspace).where(Workspace.team_id == team_id))
+    rep = find_rep(session, workspace_id=workspace.id, user_id=user_id) if workspace else None
+    if rep is None:
+        return False
+    rep.tz_checked_at = now
+    if rep.tz == tz:
+        return False
+    rep.tz = tz
+    rep.updated_at = now
+    return True

@@ -1,0 +1,83 @@
+"""Gathers a rep's Home tab data, publishes it, and saves the rep's own settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from slack_sdk import WebClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.blocks.home import HomeData, HomeSettings, WalkedAway, home_view
+from bot.blocks.settings_modal import SettingsForm
+from bot.domain import DecisionKind
+from bot.reps import RepContext, format_workdays, reminder_time
+from bot.usecases import reading
+from store.models import Decision, Prospect
+from store.repo import prospect_facts
+
+UPCOMING_DAYS = 14
+
+
+def current_settings(ctx: RepContext) -> HomeSettings:
+    return HomeSettings(
+        reminder_time=reminder_time(ctx.rep, ctx.settings),
+        workdays=ctx.workdays,
+        tz=ctx.zone.key,
+        paused_until=ctx.rep.paused_until,
+    )
+
+
+def home_data(session: Session, ctx: RepContext) -> HomeData:
+    on = ctx.today
+    walked = reading.walked_away_recently(session, ctx)
+    return HomeData(
+        due=tuple(reading.due_items(session, ctx, on)),
+        upcoming=tuple(
+            prospect_facts(p) for p in reading.upcoming(session, ctx, after=on, days=UPCOMING_DAYS)
+        ),
+        walked_away=tuple(_walked_away(session, ctx, walked)),
+        stats=reading.rep_stats(session, ctx, since=on.replace(day=1)),
+        settings=current_settings(ctx),
+    )
+
+
+def _walked_away(session: Session, ctx: RepContext, prospects: list[Prospect]) -> list[WalkedAway]:
+    """Each prospect with its latest walk-away decision (reason and day), in one query."""
+    if not prospects:
+        return []
+    decisions = session.scalars(
+        select(Decision)
+        .where(
+            Decision.workspace_id == ctx.workspace.id,
+            Decision.rep_id == ctx.rep.id,
+            Decision.kind == DecisionKind.WALK_AWAY.value,
+            Decision.prospect_id.in_([p.id for p in prospects]),
+        )
+        .order_by(Decision.id)
+    )
+    latest = {d.prospect_id: d for d in decisions}  # later ids overwrite earlier ones
+    return [
+        WalkedAway(
+            facts=prospect_facts(p),
+            reason=latest[p.id].reason if p.id in latest else None,
+            on=latest[p.id].decided_on if p.id in latest else None,
+        )
+        for p in prospects
+    ]
+
+
+def publish_home(session: Session, client: WebClient, ctx: RepContext) -> None:
+    view = home_view(home_data(session, ctx), ctx.today)
+    client.views_publish(user_id=ctx.rep.slack_user_id, view=view)
+
+
+def save_settings(ctx: RepContext, form: SettingsForm, *, now: datetime) -> None:
+    """Store a checked form on the rep; the caller ran settings_problems first."""
+    rep = ctx.rep
+    # Keep following the workspace default unless the rep picked another time.
+    if form.reminder_time is not None and form.reminder_time != reminder_time(rep, ctx.settings):
+        rep.reminder_time = form.reminder_time
+    rep.workdays = format_workdays(form.workdays)
+    rep.paused_until = form.paused_until
+    rep.updated_at = now
