@@ -6,20 +6,48 @@ from typing import Any
 
 HELP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("/revive add", "add a dormant prospect (opens a form)"),
+    ("/revive add <name>, <company>, <situation>, <key: value>…", "add one in a single line"),
     ("/revive list", "your dormant prospects, their situations and next dates"),
-    ("/revive stats", "your numbers: contacts, what you learned, revivals"),
+    ("/revive stats", "your numbers this month: contacts, what you learned, revivals"),
     ("/revive snooze <prospect> <date | N days>", "move a prospect to a later day"),
+    ("/revive shipped <feature>", "a feature shipped: bring back everyone who needed it"),
+    ("/revive news <competitor>", "news about a competitor: bring back their customers"),
     ("/revive help", "this help"),
 )
+
+QUICK_ADD_EXAMPLE = (
+    "/revive add Dana Reyes, Acme Corp, went quiet, proposal: 2026-11-02, referrer: Sam Lee"
+)
+QUICK_ADD_KEYS = (
+    "competitor (or vendor), feature, contract end (or renewal), decided on, proposal "
+    "(when it was sent), proposal expires, referrer (or referred by), email, phone, "
+    "reason (what they said), note"
+)
+QUICK_ADD_SITUATIONS = (
+    "went quiet / ghosted, said no (price, budget, timing…), missing feature, "
+    "competitor contract, unhappy with their provider, big company, chose a competitor"
+)
+QUICK_ADD_DATES = "2027-03-03, Mar 3, 3 March 2027, 3/3/2027, tomorrow, next week, in 90 days"
 
 HELP_TEXT = "Revive helps you bring dormant prospects back to life. Commands: " + "; ".join(
     f"{command} — {what}" for command, what in HELP_COMMANDS
 )
 
 
-def help_blocks() -> list[dict[str, Any]]:
+def help_blocks(intro: str | None = None) -> list[dict[str, Any]]:
+    """The help; `intro` (mrkdwn, already escaped) goes first, e.g. what was not understood."""
     lines = "\n".join(f"`{command}` — {what}" for command, what in HELP_COMMANDS)
-    return [
+    quick = (
+        "*Adding in one line.* Name and company first, then why they went dormant in your "
+        f"own words, then any `key: value` fields, all separated by commas:\n`{QUICK_ADD_EXAMPLE}`"
+        f"\n• Situations: {QUICK_ADD_SITUATIONS}\n• Keys: {QUICK_ADD_KEYS}\n"
+        f"• Dates: {QUICK_ADD_DATES}\n"
+        "Anything I can't read opens the form with what I understood filled in."
+    )
+    blocks: list[dict[str, Any]] = []
+    if intro:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": intro}})
+    blocks += [
         {
             "type": "section",
             "text": {
@@ -29,4 +57,6 @@ def help_blocks() -> list[dict[str, Any]]:
             },
         },
         {"type": "section", "text": {"type": "mrkdwn", "text": lines}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": quick}},
     ]
+    return blocks

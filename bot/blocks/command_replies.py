@@ -1,0 +1,231 @@
+"""Replies to `/revive …`: pure functions from domain values to (text, blocks).
+
+Every piece of user text goes through escape(); `text` is the notification fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot import coach, ids
+from bot.coach import TacticChoice
+from bot.dates_text import format_date
+from bot.domain import EventKind, ProspectFacts, WalkAwayReason
+from bot.mrkdwn import MESSAGE_BLOCKS_MAX, SECTION_TEXT_MAX, escape, md, plain, truncate
+from bot.usecases.adding import NewProspect
+from bot.usecases.reading import RepStats
+
+LIST_MAX = 40  # prospects shown by /revive list; the rest are counted
+NAMES_MAX = 10  # names listed after an event
+
+WALK_REASON_LABELS: dict[str, str] = {
+    WalkAwayReason.NOTHING_LEARNED.value: "nothing new learned",
+    WalkAwayReason.PROPOSAL_EXPIRED.value: "proposal expired",
+    WalkAwayReason.SAID_NO_FINAL.value: "a final no",
+    WalkAwayReason.UNREACHABLE.value: "unreachable",
+    WalkAwayReason.NOT_A_FIT.value: "not a fit",
+    WalkAwayReason.OTHER.value: "other",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def who(name: str, company: str) -> str:
+    """*Dana Reyes* (Acme Corp), escaped."""
+    return f"*{escape(name)}* ({escape(company)})"
+
+
+def added_confirmation(
+    facts: ProspectFacts,
+    first_choice: TacticChoice | None,
+    first_due: date,
+    today: date,
+    warning: str | None = None,
+) -> Reply:
+    label = coach.SITUATIONS[facts.situation].label
+    when = "today" if first_due == today else format_date(first_due, today)
+    lines = [f":white_check_mark: Added {who(facts.name, facts.company)} — {escape(label)}."]
+    if first_choice is not None:
+        lines.append(
+            f"First tactic: *{escape(first_choice.tactic.title)}* — {escape(first_choice.reason)}"
+        )
+    lines.append(f"I'll remind you {'*today*' if when == 'today' else f'on *{when}*'}.")
+    if warning:
+        lines.append(f":warning: {warning}")
+    text = "\n".join(lines)
+    return Reply(
+        text=f"Added {escape(facts.name)} ({escape(facts.company)}), first due {when}.",
+        blocks=[{"type": "section", "text": md(text)}],
+    )
+
+
+def duplicate_prompt(new: NewProspect, existing: int, value: str) -> Reply:
+    """Asks before adding a second prospect with the same name and company."""
+    copies = "a prospect" if existing == 1 else f"{existing} prospects"
+    text = f"You already have {copies} named {who(new.name, new.company)}. Add another one anyway?"
+    return Reply(
+        text=(
+            f"You already have {escape(new.name)} ({escape(new.company)}). Add another one anyway?"
+        ),
+        blocks=[
+            {"type": "section", "text": md(text)},
+            {
+                "type": "actions",
+                "block_id": "add_duplicate",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": ids.ADD_ANYWAY,
+                        "text": plain("Add anyway"),
+                        "style": "primary",
+                        "value": value,
+                    },
+                    {
+                        "type": "button",
+                        "action_id": ids.ADD_CANCEL,
+                        "text": plain("Don't add"),
+                        "value": "cancel",
+                    },
+                ],
+            },
+        ],
+    )
+
+
+def prospect_list(prospects: list[ProspectFacts], today: date) -> Reply:
+    if not prospects:
+        return Reply(
+            text="You have no dormant prospects yet.",
+            blocks=[
+                {
+                    "type": "section",
+                    "text": md(
+                        "You have no dormant prospects yet. Add one with `/revive add` — "
+                        "or in one line, e.g. `/revive add Dana Reyes, Acme Corp, went quiet`."
+                    ),
+                }
+            ],
+        )
+    shown = prospects[:LIST_MAX]
+    header = f"*Your dormant prospects* ({len(prospects)})"
+    lines = [_list_line(p, today) for p in shown]
+    if len(prospects) > len(shown):
+        lines.append(f"…and {len(prospects) - len(shown)} more. The Home tab has the next days.")
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": md(header)}]
+    blocks += _sections(lines, MESSAGE_BLOCKS_MAX - len(blocks))
+    return Reply(text=f"Your dormant prospects: {len(prospects)}.", blocks=blocks)
+
+
+def _list_line(p: ProspectFacts, today: date) -> str:
+    label = coach.SITUATIONS[p.situation].label
+    if p.next_touch_on is None:
+        when = "no date"
+    elif p.next_touch_on <= today:
+        when = "*due today*" if p.next_touch_on == today else "*overdue*"
+    else:
+        when = f"next {format_date(p.next_touch_on, today)}"
+    event = ""
+    if p.pending_event is not None:
+        event = f" · :bell: {escape(truncate(p.pending_event.subject, 60))}"
+    name = truncate(p.name, 80)
+    company = truncate(p.company, 80)
+    return f"• {who(name, company)} — {escape(label)} · {when}{event}"
+
+
+def _sections(lines: list[str], max_blocks: int) -> list[dict[str, Any]]:
+    """Lines packed into sections under Slack's 3000-character limit."""
+    blocks: list[dict[str, Any]] = []
+    chunk = ""
+    for line in lines:
+        if chunk and len(chunk) + 1 + len(line) > SECTION_TEXT_MAX:
+            blocks.append({"type": "section", "text": md(chunk)})
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        blocks.append({"type": "section", "text": md(chunk)})
+    return blocks[:max_blocks]
+
+
+def stats_reply(stats: RepStats, today: date) -> Reply:
+    share = f"{stats.learned_share:.0%}" if stats.contacts else "—"
+    since = f"{stats.since:%B} {stats.since.day}"
+    lines = [
+        f"*Your numbers since {since}*",
+        f"• Contacts: *{stats.contacts}*",
+        f"• Learned something new: *{share}* ({stats.learned} of {stats.contacts})",
+        f"• Revived (meeting booked or won): *{stats.revived}*",
+        f"• Walked away: *{stats.walked_away}*",
+        f"• Dormant prospects in rotation: *{stats.dormant}*",
+    ]
+    if stats.walk_reasons:
+        reasons = ", ".join(
+            f"{WALK_REASON_LABELS.get(reason, reason)} ({count})"
+            for reason, count in sorted(stats.walk_reasons.items(), key=lambda kv: -kv[1])
+        )
+        lines.append(f"• Why you walked away: {escape(reasons)}")
+    text = (
+        f"Since {since}: {stats.contacts} contacts, {share} learned something new, "
+        f"{stats.revived} revived, {stats.walked_away} walked away."
+    )
+    return Reply(text=text, blocks=[{"type": "section", "text": md("\n".join(lines))}])
+
+
+def snoozed_reply(facts: ProspectFacts, on: date, today: date) -> Reply:
+    when = format_date(on, today)
+    return Reply(
+        text=f"Snoozed {escape(facts.name)} until {when}.",
+        blocks=[
+            {
+                "type": "section",
+                "text": md(
+                    f":zzz: Snoozed {who(facts.name, facts.company)} until *{when}*. "
+                    "I'll bring them back then."
+                ),
+            }
+        ],
+    )
+
+
+def ambiguous_reply(name: str, matches: list[ProspectFacts], date_text: str) -> Reply:
+    lines = [f"You have {len(matches)} prospects named *{escape(name)}*. Which one?"]
+    for p in matches[:NAMES_MAX]:
+        lines.append(
+            f"• `/revive snooze {escape(p.name)}, {escape(p.company)} {escape(date_text)}`"
+        )
+    return Reply(
+        text=f"You have {len(matches)} prospects named {escape(name)}; add the company.",
+        blocks=[{"type": "section", "text": md("\n".join(lines))}],
+    )
+
+
+def announced_reply(
+    kind: EventKind, subject: str, yours: list[ProspectFacts], others: int
+) -> Reply:
+    what = "shipped" if kind is EventKind.FEATURE_SHIPPED else "news about"
+    head = (
+        f"*{escape(subject)}* has shipped."
+        if kind is EventKind.FEATURE_SHIPPED
+        else f"Noted the news about *{escape(subject)}*."
+    )
+    total = len(yours) + others
+    if total == 0:
+        body = "No dormant prospect was waiting for it."
+    else:
+        body = f"{total} prospect{'s' if total != 1 else ''} back in rotation"
+        if yours:
+            names = ", ".join(who(p.name, p.company) for p in yours[:NAMES_MAX])
+            more = f" and {len(yours) - NAMES_MAX} more" if len(yours) > NAMES_MAX else ""
+            body += f" — yours: {names}{more}"
+        if others:
+            body += f"; {others} of your teammates' (they'll see them in their next reminder)"
+        body += "."
+    return Reply(
+        text=f"{what.capitalize()} {escape(subject)}: {total} prospect(s) back in rotation.",
+        blocks=[{"type": "section", "text": md(f"{head} {body}")}],
+    )
