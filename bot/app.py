@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -47,6 +47,7 @@ def build_app(services: Services, *, client: WebClient | None = None) -> App:
 
     def inject_services(context: BoltContext, next: Callable[[], None]) -> None:
         context[SERVICES_KEY] = services
+        context["ack"] = KeptAck()
         next()
 
     app.use(inject_services)
@@ -54,6 +55,26 @@ def build_app(services: Services, *, client: WebClient | None = None) -> App:
     for module_name in handler_modules():
         importlib.import_module(module_name).register(app)
     return app
+
+
+class KeptAck(Ack):
+    """An ack that, once given, stays given.
+
+    When a listener raises after ack(), Bolt's threaded runner sets ``ack.response`` back to
+    None; if its polling loop has not seen the ack yet, Slack's request then hangs for the full
+    3-second timeout and fails. Our listeners ack first and may raise a UserError later.
+    """
+
+    _given: BoltResponse | None = None
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        return self._given
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None:
+            self._given = value
 
 
 def handle_error(
@@ -69,8 +90,9 @@ def handle_error(
         text = error.message
     else:
         error_id = uuid.uuid4().hex[:8]
-        log.error("unhandled error %s in %s", error_id, body.get("type") or "command",
-                  exc_info=error)
+        log.error(
+            "unhandled error %s in %s", error_id, body.get("type") or "command", exc_info=error
+        )
         text = (
             f":warning: Something went wrong on our side (error id `{error_id}`). "
             "Please try again; if it keeps happening, give that id to your Slack admin."
