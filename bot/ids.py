@@ -40,6 +40,7 @@ HOME_ADD = "revive_home_add"
 HOME_SETTINGS = "revive_home_settings"
 SITUATION_SELECT = "revive_situation"  # in the add modal, dispatches to refresh hints
 OUTCOME_SELECT = "revive_outcome_select"
+REEVALUATE_BLOCK = "revive_reevaluate"  # the re-evaluate card's buttons
 
 # --- modal inputs (block_id / action_id pairs share the name) ---
 IN_NAME = "name"
@@ -135,6 +136,9 @@ class ModalMeta:
     channel_id: str | None = None  # where to answer (ephemeral / DM)
     text: str | None = None  # the quick-add text that opened the add modal
     confirm_duplicate: bool = False
+    message_ts: str | None = None  # the digest message to refresh after submit
+    shown: str | None = None  # that digest's prospect ids and Home count: "12,13+4"
+    proposed: str | None = None  # the next date the coach prefilled (ISO)
 
 
 def encode_meta(meta: ModalMeta) -> str:

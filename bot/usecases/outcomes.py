@@ -235,3 +235,11 @@ def apply_transition(prospect: Prospect, transition: Transition, *, now: datetim
         prospect.pending_event_on = transition.pending_event.on
     prospect.version += 1
     prospect.updated_at = now
+
+
+def earlier_answer(session: Session, *, prospect_id: int, version: int) -> Touch | Decision | None:
+    """What a click at `version` already logged or decided (same keys as above), if anything."""
+    touch = touch_by_key(session, key=f"touch:{prospect_id}:v{version}")
+    if touch is not None:
+        return touch
+    return decision_by_key(session, key=f"decision:{prospect_id}:v{version}")

@@ -40,9 +40,14 @@ def due_item(prospect: Prospect, ctx: RepContext, on: date) -> DueItem:
     facts = prospect_facts(prospect)
     history = touch_history(prospect)
     settings = ctx.settings.coach
+    # On or after the digest's day: a digest refreshed later still shows its ✓.
     done = next(
-        (Outcome(t.outcome) for t in reversed(prospect.touches) if t.touched_on == on), None
+        (Outcome(t.outcome) for t in reversed(prospect.touches) if t.touched_on >= on), None
     )
+    if done is None and prospect.status == ProspectStatus.WALKED_AWAY.value:
+        walked = (d for d in prospect.decisions if d.kind == DecisionKind.WALK_AWAY.value)
+        if any(d.decided_on >= on for d in walked):
+            done = Outcome.WALKED_AWAY
     return DueItem(
         facts=facts,
         version=prospect.version,

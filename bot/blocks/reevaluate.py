@@ -1,0 +1,97 @@
+"""The re-evaluate card: the coach asks whether to walk away or keep going."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot import coach, ids
+from bot.blocks.prospect_modals import WALK_REASON_LABELS, walk_reason_option, who
+from bot.coach import Reevaluation
+from bot.domain import DecisionKind, ProspectFacts, WalkAwayReason
+from bot.mrkdwn import BUTTON_TEXT_MAX, escape, md, plain
+from bot.playbook import human_date
+
+
+def reevaluate_text(facts: ProspectFacts) -> str:
+    return f"Time to decide about {facts.name}: walk away or keep going?"
+
+
+def _tried(reevaluation: Reevaluation) -> str:
+    titles = [coach.TACTICS[t].title if t in coach.TACTICS else t for t in reevaluation.tried]
+    return ", ".join(escape(t) for t in titles) or "no tactic yet"
+
+
+def _why(reevaluation: Reevaluation) -> str:
+    n = reevaluation.nothing_new_count
+    contacts = "contact" if n == 1 else "contacts in a row"
+    if reevaluation.reason is WalkAwayReason.PROPOSAL_EXPIRED:
+        return f"The proposal has expired and the final notice got no answer ({n} {contacts})."
+    return f"{n} {contacts} taught you nothing new."
+
+
+def reevaluate_blocks(
+    facts: ProspectFacts, version: int, reevaluation: Reevaluation
+) -> list[dict[str, Any]]:
+    if facts.id is None:
+        raise ValueError("a re-evaluate card needs a stored prospect")
+    block_id = f"{ids.REEVALUATE_BLOCK}:{facts.id}"
+    walk_options = [
+        walk_reason_option(
+            reason,
+            ids.encode_value(ids.ActionValue(facts.id, version, option=reason.value)),
+        )
+        for reason in WalkAwayReason
+    ]
+    elements: list[dict[str, Any]] = [
+        {
+            "type": "static_select",
+            "action_id": ids.DECIDE_WALK_AWAY,
+            "placeholder": plain("Walk away because…", 150),
+            "options": walk_options,
+        }
+    ]
+    nxt = reevaluation.next_tactic
+    if nxt is not None:
+        elements.append(
+            {
+                "type": "button",
+                "action_id": ids.DECIDE_KEEP_GOING,
+                "style": "primary",
+                "text": plain(f"Keep going with {nxt.title}", BUTTON_TEXT_MAX),
+                "value": ids.encode_value(ids.ActionValue(facts.id, version, tactic_id=nxt.id)),
+            }
+        )
+    return [
+        {
+            "type": "section",
+            "text": md(f":thinking_face: *Decide about {who(facts)}*\n{_why(reevaluation)}"),
+        },
+        {
+            "type": "section",
+            "text": md(
+                f"*Tried:* {_tried(reevaluation)}\n"
+                "Walking away is a fine answer: it frees your time, and news about their "
+                "feature or competitor can still bring them back."
+            ),
+        },
+        {"type": "actions", "block_id": block_id, "elements": elements},
+    ]
+
+
+def answered_blocks(
+    facts: ProspectFacts,
+    kind: DecisionKind,
+    reason: WalkAwayReason | None,
+    next_on: date | None,
+    today: date,
+) -> list[dict[str, Any]]:
+    """The card once answered: what was decided, no buttons."""
+    if kind is DecisionKind.WALK_AWAY:
+        label = WALK_REASON_LABELS[reason] if reason else "no reason given"
+        line = f":white_check_mark: You walked away from {who(facts)} ({escape(label.lower())})."
+    else:
+        line = f":white_check_mark: Keeping going with {who(facts)}."
+        if next_on is not None:
+            line += f" Next contact: {human_date(next_on, today)}."
+    return [{"type": "section", "text": md(line)}]
