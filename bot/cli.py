@@ -6,9 +6,11 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy.exc import OperationalError
 
+from bot.services import Services
 from bot.settings import ConfigError, Settings, configure_logging, load_settings, redact_url
 from store.db import make_engine, make_session_factory
 from store.migrate import current_revision, head_revision, upgrade
@@ -38,7 +40,50 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     db_commands.add_parser("upgrade", help="apply all migrations (serve does this at start)")
     db_commands.add_parser("current", help="print the schema revision of the database")
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="run one reminder tick now or as of --at (for cron, ops and backfills)",
+    )
+    sweep.add_argument(
+        "--at",
+        type=instant,
+        help="the instant to sweep as of, ISO 8601 with a zone, like 2026-11-24T14:00:00Z "
+        "(default: now)",
+    )
+    sweep.add_argument(
+        "--dry-run", action="store_true", help="print who would get what; send and write nothing"
+    )
+    sweep.add_argument(
+        "--no-pacing",
+        action="store_true",
+        help="post as fast as Slack allows (benchmarks; Retry-After is still honoured)",
+    )
+    sweep.add_argument("--owner", help="lease owner name (default host:pid)")
+
+    users = commands.add_parser("users", help="Slack profile maintenance")
+    users_commands = users.add_subparsers(
+        dest="users_command", required=True, metavar="USERS_COMMAND"
+    )
+    users_commands.add_parser(
+        "refresh", help="re-read every known rep's time zone from Slack (also runs nightly)"
+    )
     return parser
+
+
+def instant(text: str) -> datetime:
+    """An aware ISO 8601 instant for --at; a clear complaint otherwise."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 instant; type one like 2026-11-24T14:00:00Z"
+        ) from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has no time zone; add Z or an offset, like 2026-11-24T14:00:00Z"
+        )
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_db(settings, args.db_command)
         if args.command == "serve":
             return run_serve(settings, args)
+        if args.command == "sweep":
+            return run_sweep(settings, args)
+        if args.command == "users":
+            return run_users_refresh(settings)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
@@ -77,12 +126,17 @@ def run_db(settings: Settings, command: str) -> int:
 def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build_app
     from bot.server import make_http_server
-    from bot.services import Services
 
     engine = make_engine(settings.database_url)
     upgrade(engine)
     services = Services(settings=settings, sessions=make_session_factory(engine))
     app = build_app(services)
+    if settings.scheduler_enabled and not args.no_scheduler:
+        from bot.ticker import start_ticker
+
+        start_ticker(services)  # daemon threads: they end with the process
+    else:
+        log.info("reminder ticker off: run `revive sweep` from cron or another process")
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -100,6 +154,71 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     server = make_http_server(app, port=port)
     log.info("Revive listening on http://0.0.0.0:%s/slack/events", port)
     server.run()
+    return 0
+
+
+def _services_at_head(settings: Settings, at: datetime | None) -> Services | None:
+    """Services over a database already at the latest schema (two sweeps never migrate
+    concurrently: `revive serve` or `revive db upgrade` does that), with a clock that starts
+    at `at` and runs at wall speed, so leases and pacing behave as they would live."""
+    from bot.services import Services, system_clock
+
+    engine = make_engine(settings.database_url)
+    if current_revision(engine) != head_revision():
+        engine.dispose()
+        print(
+            f"The database at {redact_url(settings.database_url)} is not at the latest "
+            "schema; run `revive db upgrade` first.",
+            file=sys.stderr,
+        )
+        return None
+    started = system_clock()
+    origin = at or started
+    return Services(
+        settings=settings,
+        sessions=make_session_factory(engine),
+        clock=lambda: origin + (system_clock() - started),
+    )
+
+
+def run_sweep(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.sweep import SweepOptions, sweep
+
+    services = _services_at_head(settings, args.at)
+    if services is None:
+        return 2
+    report = sweep(
+        services,
+        services.clock(),
+        dry_run=args.dry_run,
+        owner=args.owner,
+        options=SweepOptions(pacing=not args.no_pacing),
+    )
+    rows = [("TEAM", "USER", "LOCAL DATE", "OUTCOME", "DETAIL")] + [
+        (line.team_id, line.user_id, line.local_date.isoformat(), line.outcome, line.detail)
+        for line in report.lines
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+            + "  "
+            + row[4]
+        )
+    print(report.summary())
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    return 0
+
+
+def run_users_refresh(settings: Settings) -> int:
+    from bot.tz_refresh import refresh_zones
+
+    services = _services_at_head(settings, None)
+    if services is None:
+        return 2
+    report = refresh_zones(services, now=services.clock())
+    print(f"Time zones refreshed: {report.summary()}")
     return 0
 
 

@@ -1,0 +1,104 @@
+"""Keep reps' time zones current: a paginated users.list per workspace (nightly or
+`revive users refresh`), and one profile at a time for the user_change event.
+
+Only the IANA name is stored (never tz_offset); a profile without a valid zone clears it,
+so the rep follows the workspace default_tz.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+
+from bot.services import Services
+from bot.slack_client import make_client
+from bot.workspace_settings import valid_zone
+from store.db import unit_of_work
+from store.models import Rep, Workspace
+
+log = logging.getLogger(__name__)
+PAGE_SIZE = 200
+
+
+@dataclass
+class RefreshReport:
+    workspaces: int = 0
+    checked: int = 0
+    changed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"{self.workspaces} workspace(s), {self.checked} rep(s) checked, {self.changed} changed"
+        )
+        return text + "".join(f"; {p}" for p in self.problems)
+
+
+def apply_profile(rep: Rep, user: dict[str, Any], now: datetime) -> bool:
+    """Store what Slack says about a rep; True when something changed."""
+    tz = user.get("tz")
+    zone = tz if valid_zone(tz) else None
+    deactivated = bool(user.get("deleted"))
+    changed = rep.tz != zone or (rep.deactivated_at is not None) != deactivated
+    rep.tz = zone
+    rep.tz_checked_at = now
+    if deactivated and rep.deactivated_at is None:
+        rep.deactivated_at = now  # a deleted account gets no more digests
+    elif not deactivated:
+        rep.deactivated_at = None
+    if changed:
+        rep.updated_at = now
+    return changed
+
+
+def refresh_zones(services: Services, *, now: datetime) -> RefreshReport:
+    report = RefreshReport()
+    with unit_of_work(services.sessions) as session:
+        workspaces = list(
+            session.execute(
+                select(Workspace.id, Workspace.team_id)
+                .where(Workspace.token_revoked_at.is_(None))
+                .order_by(Workspace.id)
+            )
+        )
+    for workspace_id, team_id in workspaces:
+        token = services.bot_token(team_id)
+        if token is None:
+            report.problems.append(f"{team_id}: no bot token")
+            continue
+        try:
+            _refresh_workspace(services, workspace_id, token, now, report)
+        except SlackApiError as error:
+            # One workspace's refusal leaves the others' zones to refresh.
+            report.problems.append(f"{team_id}: {error.response.get('error')}")
+            continue
+        report.workspaces += 1
+    return report
+
+
+def _refresh_workspace(
+    services: Services, workspace_id: int, token: str, now: datetime, report: RefreshReport
+) -> None:
+    client = make_client(token, services.settings.slack_api_url)
+    cursor: str | None = None
+    while True:
+        page = client.users_list(limit=PAGE_SIZE, cursor=cursor)
+        members = {m["id"]: m for m in page.get("members") or [] if "id" in m}
+        # One short transaction per page: no lock is held while waiting for Slack.
+        with unit_of_work(services.sessions) as session:
+            reps = session.scalars(
+                select(Rep).where(
+                    Rep.workspace_id == workspace_id, Rep.slack_user_id.in_(list(members))
+                )
+            )
+            for rep in reps:
+                report.checked += 1
+                report.changed += apply_profile(rep, members[rep.slack_user_id], now)
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return

@@ -1,0 +1,298 @@
+"""The digest outbox: one row per (rep, local date), claimed under a lease, marked once.
+
+The unique key (rep_id, local_date) makes enqueueing idempotent across processes; a claim
+moves a row to `sending` with a lease, so exactly one process works on it at a time; an
+expired lease (the process died) makes the row claimable again. `attempts` counts claims:
+a row claimed with attempts > 0 may already have reached Slack ("in doubt") and the
+sender must look for it before posting again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from bot.domain import DigestStatus
+from store.models import DigestOutbox
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+PENDING = DigestStatus.PENDING.value
+SENDING = DigestStatus.SENDING.value
+SENT = DigestStatus.SENT.value
+SKIPPED = DigestStatus.SKIPPED.value
+FAILED = DigestStatus.FAILED.value
+ERROR_MAX = 200
+# PostgreSQL deadlock_detected and serialization_failure (SQLite: 'database is locked').
+RETRYABLE_SQLSTATES = ("40P01", "40001")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class DueDigest:
+    rep_id: int
+    local_date: date
+    workspace_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    rep_id: int
+    local_date: date
+    attempts: int  # including this claim
+
+    @property
+    def in_doubt(self) -> bool:
+        """An earlier attempt may have reached Slack (crash, timeout, 5xx)."""
+        return self.attempts > 1
+
+
+def enqueue(session: Session, due: Iterable[DueDigest], *, now: datetime) -> int:
+    """Insert the rows that do not exist yet; returns how many were new.
+
+    Rows go in sorted by rep so two processes inserting overlapping sets take their
+    locks in the same order (no deadlock cycle); the caller retries if one happens anyway.
+    """
+    rows = [
+        {
+            "workspace_id": d.workspace_id,
+            "rep_id": d.rep_id,
+            "local_date": d.local_date,
+            "status": PENDING,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for d in sorted(set(due))
+    ]
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(DigestOutbox)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["rep_id", "local_date"])
+        .returning(DigestOutbox.id)
+    )
+    return len(session.execute(statement).all())
+
+
+def _claimable(now: datetime, max_attempts: int) -> object:
+    return or_(
+        DigestOutbox.status == PENDING,
+        and_(
+            DigestOutbox.status == FAILED,
+            DigestOutbox.attempts < max_attempts,
+            # A failed row's lease_until is when it may be retried (about the next tick).
+            or_(DigestOutbox.lease_until.is_(None), DigestOutbox.lease_until <= now),
+        ),
+        and_(DigestOutbox.status == SENDING, DigestOutbox.lease_until < now),
+    )
+
+
+def claim(
+    session: Session,
+    *,
+    workspace_id: int,
+    dates: Sequence[date],
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    max_attempts: int,
+) -> list[Claimed]:
+    """Take up to `limit` claimable rows of a workspace for the given local dates."""
+    if not dates:
+        return []
+    candidates = (
+        select(DigestOutbox.id)
+        .where(
+            DigestOutbox.workspace_id == workspace_id,
+            DigestOutbox.local_date.in_(sorted(set(dates))),
+            _claimable(now, max_attempts),
+        )
+        .order_by(DigestOutbox.rep_id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # Rows another process holds are skipped, not waited for: both make progress.
+        ids = list(session.scalars(candidates.with_for_update(skip_locked=True)))
+        if not ids:
+            return []
+        chosen: object = DigestOutbox.id.in_(ids)
+    else:
+        # SQLite: one statement under BEGIN IMMEDIATE (store.db) is atomic across processes.
+        chosen = DigestOutbox.id.in_(candidates.scalar_subquery())
+    statement = (
+        update(DigestOutbox)
+        .where(chosen)
+        .values(
+            status=SENDING,
+            lease_owner=owner,
+            lease_until=now + lease,
+            attempts=DigestOutbox.attempts + 1,
+        )
+        .returning(
+            DigestOutbox.id, DigestOutbox.rep_id, DigestOutbox.local_date, DigestOutbox.attempts
+        )
+        .execution_options(synchronize_session=False)
+    )
+    claimed = [Claimed(*row) for row in session.execute(statement).all()]
+    return sorted(claimed, key=lambda c: c.rep_id)
+
+
+def _mine(row_id: int, owner: str) -> object:
+    return and_(
+        DigestOutbox.id == row_id,
+        DigestOutbox.status == SENDING,
+        DigestOutbox.lease_owner == owner,
+    )
+
+
+def _finish(
+    session: Session,
+    row_id: int,
+    owner: str,
+    lease_until_: datetime | None = None,
+    **values: object,
+) -> bool:
+    statement = (
+        update(DigestOutbox)
+        .where(_mine(row_id, owner))
+        .values(lease_owner=None, lease_until=lease_until_, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return _done(session.execute(statement).rowcount, row_id, owner)  # type: ignore[attr-defined]
+
+
+def _done(rowcount: int, row_id: int, owner: str) -> bool:
+    if rowcount != 1:
+        log.warning("digest row %s: lease lost by %s before it was marked", row_id, owner)
+    return rowcount == 1
+
+
+def mark_sent(
+    session: Session,
+    *,
+    row_id: int,
+    owner: str,
+    channel: str,
+    ts: str,
+    now: datetime,
+    due_count: int,
+    prospect_ids: list[int],
+) -> bool:
+    return _finish(
+        session,
+        row_id,
+        owner,
+        status=SENT,
+        channel=channel,
+        ts=ts,
+        sent_at=now,
+        due_count=due_count,
+        prospect_ids=prospect_ids,
+        last_error=None,
+    )
+
+
+def mark_skipped(session: Session, *, row_id: int, owner: str, reason: str | None = None) -> bool:
+    """Nothing was due (no DM), or the digest is no longer due (paused, past the cutoff)."""
+    return _finish(session, row_id, owner, status=SKIPPED, due_count=0, last_error=reason)
+
+
+def mark_failed(
+    session: Session, *, row_id: int, owner: str, error: str, retry_at: datetime | None = None
+) -> bool:
+    """This attempt failed; a tick after `retry_at` claims it again, until max attempts."""
+    statement = (
+        update(DigestOutbox)
+        .where(_mine(row_id, owner))
+        .values(status=FAILED, lease_owner=None, lease_until=retry_at, last_error=error[:ERROR_MAX])
+        .execution_options(synchronize_session=False)
+    )
+    return _done(session.execute(statement).rowcount, row_id, owner)  # type: ignore[attr-defined]
+
+
+def release(
+    session: Session, *, row_id: int, owner: str, error: str, retry_at: datetime | None = None
+) -> bool:
+    """Give back a claimed row that was never attempted: the claim does not count."""
+    return _finish(
+        session,
+        row_id,
+        owner,
+        status=FAILED,
+        attempts=DigestOutbox.attempts - 1,
+        last_error=error[:ERROR_MAX],
+        lease_until_=retry_at,
+    )
+
+
+def renew(session: Session, *, row_id: int, owner: str, until: datetime) -> bool:
+    """Extend our lease before each post; False when another process has taken the row."""
+    statement = (
+        update(DigestOutbox)
+        .where(_mine(row_id, owner))
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+
+
+def known_dm_channel(session: Session, *, rep_id: int) -> str | None:
+    """The DM channel id Slack answered for an earlier digest to this rep, if any."""
+    return session.scalar(
+        select(DigestOutbox.channel)
+        .where(DigestOutbox.rep_id == rep_id, DigestOutbox.channel.is_not(None))
+        .order_by(DigestOutbox.local_date.desc())
+        .limit(1)
+    )
+
+
+def existing(
+    session: Session, *, workspace_id: int, dates: Sequence[date]
+) -> dict[tuple[int, date], DigestOutbox]:
+    rows = session.scalars(
+        select(DigestOutbox).where(
+            DigestOutbox.workspace_id == workspace_id,
+            DigestOutbox.local_date.in_(sorted(set(dates))),
+        )
+    )
+    return {(row.rep_id, row.local_date): row for row in rows}
+
+
+def retry_on_conflict(
+    work: Callable[[], T],
+    *,
+    attempts: int = 5,
+    pause: float = 0.05,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run a transaction again when the database reports a deadlock or lock timeout."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except DBAPIError as error:
+            if attempt == attempts or not _transient(error):
+                raise
+            log.info("transient database conflict (%s); retrying", error.orig)
+            sleep(pause * attempt)
+    raise AssertionError("unreachable")
+
+
+def _transient(error: DBAPIError) -> bool:
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if code in RETRYABLE_SQLSTATES:
+        return True
+    return "database is locked" in str(error.orig)
