@@ -65,6 +65,8 @@ def open_home(live: LiveApp, user_id: str = "U1", publishes: int = 1) -> dict[st
     live.fake.wait_for(
         "views.publish", publishes, predicate=lambda c: c.params.get("user_id") == user_id
     )
+    # views.publish goes out before the request's transaction commits: wait for the rep row.
+    live.wait_until(lambda: stored_rep(live, user_id) is not None)
     return live.fake.home_views[user_id]
 
 
