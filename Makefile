@@ -24,5 +24,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+## Run the benchmarks at quick sizes on SQLite; docs/benchmarks.md has the full runs.
+bench: $(STAMP)
+	$(BIN)/python bench/cold_start.py --runs 3
+	$(BIN)/python bench/ack_latency.py --backends sqlite --requests 600
+	$(BIN)/python bench/sweep.py --reps 500
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
