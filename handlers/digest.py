@@ -14,12 +14,11 @@ from bot.blocks.prospect_modals import (
     WALK_REASON_LABELS,
     Happened,
     details_modal,
-    read_date,
-    read_text,
     read_walk_reason,
     snooze_modal,
     walk_away_modal,
 )
+from bot.blocks.state import read_date, read_text
 from bot.domain import DecisionKind, Outcome, WalkAwayReason
 from bot.usecases.outcomes import OutcomeInput, decide, outcome_problems
 from handlers._context import Request, rep_request

@@ -186,10 +186,16 @@ def test_rule_walk_away_on_purpose_with_any_of_the_six_reasons(reason: WalkAwayR
 
 
 def test_rule_walk_away_reasons_are_the_six_of_the_playbook() -> None:
-    assert {r.value for r in WalkAwayReason} == {
+    # What a rep can pick when walking away, and how each reads afterwards.
+    from bot.blocks.prospect_modals import walk_reason_input
+    from bot.blocks.walk_reasons import SHORT
+
+    offered = {o["value"] for o in walk_reason_input()["element"]["options"]}
+    assert offered == {
         "nothing_learned", "proposal_expired", "said_no_final", "unreachable", "not_a_fit",
         "other",
     }  # fmt: skip
+    assert {reason.value for reason in SHORT} == offered
 
 
 def test_rule_walk_away_dormant_not_dead_only_a_matching_event_brings_it_back() -> None:

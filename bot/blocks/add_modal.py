@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from bot import coach, ids
+from bot.blocks.state import read_date, read_text
 from bot.domain import Situation
 from bot.mrkdwn import OPTION_TEXT_MAX, escape, md, plain, truncate
 from bot.usecases.adding import NAME_MAX, TEXT_MAX, NewProspect
@@ -204,18 +206,8 @@ def _add_anyway_input() -> dict[str, Any]:
 def submitted_prospect(values: dict[str, dict[str, dict[str, Any]]]) -> NewProspect:
     """view.state.values → NewProspect; a forged situation value reads as none picked."""
 
-    def text(block_id: str) -> str | None:
-        state = values.get(block_id, {}).get(block_id) or {}
-        value = state.get("value")
-        return (value.strip() or None) if isinstance(value, str) else None
-
-    def day(block_id: str) -> date | None:
-        state = values.get(block_id, {}).get(block_id) or {}
-        raw = state.get("selected_date")
-        try:
-            return date.fromisoformat(raw) if isinstance(raw, str) else None
-        except ValueError:
-            return None
+    text = partial(read_text, values)
+    day = partial(read_date, values)
 
     selected = (values.get(ids.IN_SITUATION, {}).get(ids.IN_SITUATION) or {}).get(
         "selected_option"

@@ -10,24 +10,16 @@ from datetime import date
 from typing import Any
 
 from bot import coach, ids
+from bot.blocks.walk_reasons import short_label
 from bot.coach import TacticChoice
 from bot.dates_text import format_date
-from bot.domain import EventKind, ProspectFacts, WalkAwayReason
+from bot.domain import EventKind, ProspectFacts
 from bot.mrkdwn import MESSAGE_BLOCKS_MAX, SECTION_TEXT_MAX, escape, md, plain, truncate
 from bot.usecases.adding import NewProspect
 from bot.usecases.reading import RepStats
 
 LIST_MAX = 40  # prospects shown by /revive list; the rest are counted
 NAMES_MAX = 10  # names listed after an event
-
-WALK_REASON_LABELS: dict[str, str] = {
-    WalkAwayReason.NOTHING_LEARNED.value: "nothing new learned",
-    WalkAwayReason.PROPOSAL_EXPIRED.value: "proposal expired",
-    WalkAwayReason.SAID_NO_FINAL.value: "a final no",
-    WalkAwayReason.UNREACHABLE.value: "unreachable",
-    WalkAwayReason.NOT_A_FIT.value: "not a fit",
-    WalkAwayReason.OTHER.value: "other",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +157,7 @@ def stats_reply(stats: RepStats, today: date) -> Reply:
     ]
     if stats.walk_reasons:
         reasons = ", ".join(
-            f"{WALK_REASON_LABELS.get(reason, reason)} ({count})"
+            f"{short_label(reason)} ({count})"
             for reason, count in sorted(stats.walk_reasons.items(), key=lambda kv: -kv[1])
         )
         lines.append(f"• Why you walked away: {escape(reasons)}")

@@ -7,8 +7,9 @@ from datetime import date, time
 from typing import Any
 
 from bot import ids
+from bot.blocks.walk_reasons import short_label
 from bot.coach import SITUATIONS
-from bot.domain import ProspectFacts, WalkAwayReason
+from bot.domain import ProspectFacts
 from bot.mrkdwn import (
     HEADER_TEXT_MAX,
     SECTION_TEXT_MAX,
@@ -27,15 +28,6 @@ DUE_SHOWN_MAX = 20  # one section per due prospect
 UPCOMING_SHOWN_MAX = 25  # lines inside one section
 WALKED_SHOWN_MAX = 5
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-WALK_REASON_LABELS: dict[WalkAwayReason, str] = {
-    WalkAwayReason.NOTHING_LEARNED: "nothing new learned",
-    WalkAwayReason.PROPOSAL_EXPIRED: "proposal expired",
-    WalkAwayReason.SAID_NO_FINAL: "a final no",
-    WalkAwayReason.UNREACHABLE: "unreachable",
-    WalkAwayReason.NOT_A_FIT: "not a fit",
-    WalkAwayReason.OTHER: "other",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +159,7 @@ def _walked_away_section(walked: tuple[WalkedAway, ...]) -> list[Block]:
     lines = []
     for entry in walked[:WALKED_SHOWN_MAX]:
         when = f" on {entry.on:%b %-d}" if entry.on else ""
-        lines.append(f"{_who(entry.facts)} — {escape(_reason_label(entry.reason))}{when}")
+        lines.append(f"{_who(entry.facts)} — {escape(short_label(entry.reason))}{when}")
     blocks.append({"type": "section", "text": md(_fitting(lines, len(walked), "_…and {} more._"))})
     return blocks
 
@@ -235,15 +227,6 @@ def workdays_label(days: frozenset[int]) -> str:
     if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
         return f"{DAY_NAMES[ordered[0]]}–{DAY_NAMES[ordered[-1]]}"
     return ", ".join(DAY_NAMES[d] for d in ordered) or "none"
-
-
-def _reason_label(reason: str | None) -> str:
-    if reason is None:
-        return "no reason given"
-    try:
-        return WALK_REASON_LABELS[WalkAwayReason(reason)]
-    except ValueError:
-        return reason.replace("_", " ")
 
 
 def _days(count: int) -> str:

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot import coach, ids
+from bot.blocks.state import element_state
+from bot.blocks.walk_reasons import CHOICE as WALK_REASON_LABELS
 from bot.domain import ProspectFacts, WalkAwayReason
 from bot.mrkdwn import OPTION_TEXT_MAX, SECTION_TEXT_MAX, escape, md, plain, truncate
 from bot.playbook import human_date
@@ -15,15 +17,6 @@ from bot.playbook import human_date
 TITLE_MAX = 24
 HISTORY_SHOWN_MAX = 40
 NOTE_MAX = 2000
-
-WALK_REASON_LABELS: dict[WalkAwayReason, str] = {
-    WalkAwayReason.NOTHING_LEARNED: "Nothing new learned in a while",
-    WalkAwayReason.PROPOSAL_EXPIRED: "Proposal expired, no answer",
-    WalkAwayReason.SAID_NO_FINAL: "They said no for good",
-    WalkAwayReason.UNREACHABLE: "Can't reach anyone",
-    WalkAwayReason.NOT_A_FIT: "Not a fit after all",
-    WalkAwayReason.OTHER: "Another reason",
-}
 
 
 def walk_reason_option(reason: WalkAwayReason, value: str | None = None) -> dict[str, Any]:
@@ -49,27 +42,12 @@ def walk_reason_input(*, optional: bool = False) -> dict[str, Any]:
 
 
 def read_walk_reason(values: dict[str, dict[str, dict[str, Any]]]) -> WalkAwayReason | None:
-    state = values.get(ids.IN_WALK_REASON, {}).get(ids.IN_WALK_REASON) or {}
+    state = element_state(values, ids.IN_WALK_REASON)
     chosen = (state.get("selected_option") or {}).get("value")
     try:
         return WalkAwayReason(chosen) if isinstance(chosen, str) else None
     except ValueError:
         return None
-
-
-def read_date(values: dict[str, dict[str, dict[str, Any]]], block_id: str) -> date | None:
-    state = values.get(block_id, {}).get(block_id) or {}
-    raw = state.get("selected_date")
-    try:
-        return date.fromisoformat(raw) if isinstance(raw, str) else None
-    except ValueError:
-        return None
-
-
-def read_text(values: dict[str, dict[str, dict[str, Any]]], block_id: str) -> str | None:
-    state = values.get(block_id, {}).get(block_id) or {}
-    value = state.get("value")
-    return (value.strip() or None) if isinstance(value, str) else None
 
 
 def who(facts: ProspectFacts) -> str:

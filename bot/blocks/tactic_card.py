@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any
 
 from bot import ids
-from bot.blocks.prospect_modals import read_text, read_walk_reason, walk_reason_input, who
+from bot.blocks.prospect_modals import read_walk_reason, walk_reason_input, who
+from bot.blocks.state import read_text
 from bot.domain import Outcome, ProspectFacts, WalkAwayReason
 from bot.mrkdwn import OPTION_TEXT_MAX, escape, md, plain
 from bot.playbook import TacticCard, human_date
