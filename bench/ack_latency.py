@@ -39,7 +39,7 @@ from bot.app import build_app
 from bot.blocks.add_modal import FIELD_BLOCKS
 from bot.server import EVENTS_PATH, make_http_server
 from bot.services import Services
-from bot.settings import load_settings
+from bot.settings import DEFAULT_LISTENER_THREADS, load_settings
 from bot.slack_client import make_client
 from store.db import make_engine, make_session_factory
 from store.models import Prospect, Rep
@@ -64,13 +64,14 @@ DATE_FIELDS = ("contract_end", "decision_date", "proposal_sent_on", "proposal_ex
 # --- the servers under test (each in a child process) ---------------------------------------
 
 
-def bare_app(api_url: str) -> App:
+def bare_app(api_url: str, listener_threads: int) -> App:
     """The baseline: Bolt with the same routes, every listener only acknowledges."""
     app = App(
         signing_secret=SECRET,
         client=make_client(TOKEN, api_url),
         token_verification_enabled=False,
         process_before_response=False,
+        listener_executor=ThreadPoolExecutor(max_workers=listener_threads),
     )
 
     def only_ack(ack: Ack) -> None:
@@ -82,7 +83,7 @@ def bare_app(api_url: str) -> App:
     return app
 
 
-def real_app(api_url: str, database_url: str) -> App:
+def real_app(api_url: str, database_url: str, listener_threads: int) -> App:
     settings = load_settings(
         {
             "SLACK_BOT_TOKEN": TOKEN,
@@ -91,6 +92,7 @@ def real_app(api_url: str, database_url: str) -> App:
             "DATABASE_URL": database_url,
             "REVIVE_SCHEDULER": "off",
             "LOG_LEVEL": "WARNING",
+            "LISTENER_THREADS": str(listener_threads),
         }
     )
     sessions = make_session_factory(make_engine(database_url))
@@ -103,12 +105,10 @@ def serve(
     logging.basicConfig(level=logging.WARNING)
     # Concurrency 50 over 16 server threads queues by design; one warning per request.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    app = bare_app(api_url) if kind == "bare" else real_app(api_url, database_url)
-    if listener_threads:
-        # Bolt's default pool runs every listener (and its after-ack Slack calls) on 5 threads.
-        pool = ThreadPoolExecutor(max_workers=listener_threads)
-        app.listener_runner.listener_executor = pool
-        app.listener_runner.lazy_listener_runner.executor = pool
+    if kind == "bare":
+        app = bare_app(api_url, listener_threads)
+    else:
+        app = real_app(api_url, database_url, listener_threads)
     server = make_http_server(app, host="127.0.0.1", port=0)
     port_out.send(server.effective_port)
     server.run()
@@ -122,7 +122,7 @@ class Target:
 
 
 def start_target(
-    name: str, kind: str, api_url: str, database_url: str, listener_threads: int = 0
+    name: str, kind: str, api_url: str, database_url: str, listener_threads: int
 ) -> Target:
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
@@ -373,8 +373,9 @@ def main() -> None:
     parser.add_argument(
         "--listener-threads",
         type=int,
-        default=0,
-        help="Bolt listener pool size in every target (0: Bolt's default, 5)",
+        default=DEFAULT_LISTENER_THREADS,
+        help="Bolt listener pool size in every target (Revive's LISTENER_THREADS default; "
+        "Bolt's own default is 5)",
     )
     args = parser.parse_args()
     levels = [int(v) for v in args.levels.split(",")]
@@ -391,7 +392,7 @@ def main() -> None:
         "prospects_per_rep": args.prospects,
         "slack_delay_s": args.slack_delay,
         "rate_rps": args.rate or None,
-        "listener_threads": args.listener_threads or 5,
+        "listener_threads": args.listener_threads,
         "runs": {},
     }
     rows = []
@@ -482,7 +483,7 @@ def main() -> None:
         f"ack latency, {args.requests} signed requests per cell, mix {'/'.join(mix)}, "
         f"Slack answering in {args.slack_delay * 1000:.0f} ms, "
         f"{f'open loop at {args.rate:g} req/s' if args.rate else 'closed loop'}, "
-        f"{args.listener_threads or 5} Bolt listener threads "
+        f"{args.listener_threads} Bolt listener threads "
         f"(ms; × = this ÷ bare Bolt at the same level)",
         ["conc", "target", "p50", "p95", "p99", "p50 ×", "p99 ×", "req/s", "errors"],
         rows,
@@ -501,7 +502,8 @@ def main() -> None:
             )
     suffix = f"_slack{int(args.slack_delay * 1000)}ms" if args.slack_delay else ""
     suffix += f"_rate{args.rate:g}_c{'-'.join(map(str, levels))}" if args.rate else ""
-    suffix += f"_threads{args.listener_threads}" if args.listener_threads else ""
+    if args.listener_threads != DEFAULT_LISTENER_THREADS:
+        suffix += f"_threads{args.listener_threads}"
     # A quick or partial run never overwrites the full one's results.
     if args.requests != 2000 or args.backends != "sqlite,postgres" or args.mix != DEFAULT_MIX:
         suffix += f"_{'-'.join(backends) or 'bare'}_{args.requests}req"

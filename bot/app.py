@@ -8,6 +8,7 @@ import logging
 import pkgutil
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
@@ -42,6 +43,9 @@ def build_app(services: Services, *, client: WebClient | None = None) -> App:
         token_verification_enabled=False,
         # Listeners ack first and finish in Bolt's worker threads: Slack's 3-second rule.
         process_before_response=False,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=settings.listener_threads, thread_name_prefix="revive-listener"
+        ),
         logger=logging.getLogger("slack_bolt"),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot import ids
 from bot.blocks.digest import digest_blocks, digest_text, fit
 from bot.reps import RepContext
-from bot.usecases.reading import due_items, items_by_id
+from bot.usecases.reading import DueItem, due_items, due_items_for, items_by_id
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,18 @@ class ComposedDigest:
 
 def compose_digest(session: Session, ctx: RepContext, on: date) -> ComposedDigest | None:
     """The digest for `on` (the rep's local date); None when nothing is due."""
-    items = due_items(session, ctx, on)
+    return digest_of(due_items(session, ctx, on), on)
+
+
+def compose_digests(
+    session: Session, jobs: Sequence[tuple[RepContext, date]]
+) -> list[ComposedDigest | None]:
+    """compose_digest for several reps of one workspace, reading their prospects at once."""
+    read = due_items_for(session, jobs)
+    return [digest_of(items, on) for items, (_, on) in zip(read, jobs, strict=True)]
+
+
+def digest_of(items: list[DueItem], on: date) -> ComposedDigest | None:
     if not items:
         return None
     shown, more = fit(items)

@@ -95,11 +95,16 @@ class ActionValue:
 
 
 def encode_value(value: ActionValue) -> str:
-    data = {k: v for k, v in asdict(value).items() if v is not None}
+    # A digest carries ~70 of these: a field loop, not dataclasses.asdict's deep copy.
+    data = {name: getattr(value, name) for name in _VALUE_FIELDS}
+    data = {name: v for name, v in data.items() if v is not None}
     text = json.dumps(data, separators=(",", ":"), sort_keys=True)
     if len(text) > SLACK_VALUE_MAX:
         raise ValueError("button value over Slack's 2000-character limit")
     return text
+
+
+_VALUE_FIELDS = tuple(f.name for f in fields(ActionValue))
 
 
 def decode_value(text: str | None) -> ActionValue:
@@ -110,8 +115,7 @@ def decode_value(text: str | None) -> ActionValue:
         raise STALE from None
     if not isinstance(data, dict):
         raise STALE
-    names = {f.name for f in fields(ActionValue)}
-    if set(data) - names or not _positive_int(data.get("prospect_id")):
+    if set(data) - set(_VALUE_FIELDS) or not _positive_int(data.get("prospect_id")):
         raise STALE
     if not _positive_int(data.get("version")):
         raise STALE

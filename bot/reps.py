@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.domain import WEEKDAYS
 from bot.workspace_settings import WorkspaceSettings, settings_from_json, valid_zone
 from store.models import Rep, Workspace
-from store.repo import ensure_rep, ensure_workspace, find_rep
+from store.repo import ensure_rep, ensure_workspace, find_rep, find_rep_in_team
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +33,12 @@ def rep_context(
     session: Session, *, team_id: str, user_id: str, now: datetime, client: WebClient | None = None
 ) -> RepContext:
     """Find or create the rep; on first sight ask Slack for their time zone."""
-    workspace = ensure_workspace(session, team_id=team_id, now=now)
-    rep = ensure_rep(session, workspace=workspace, user_id=user_id, now=now)
+    known = find_rep_in_team(session, team_id=team_id, user_id=user_id)
+    if known is not None:
+        rep, workspace = known
+    else:
+        workspace = ensure_workspace(session, team_id=team_id, now=now)
+        rep = ensure_rep(session, workspace=workspace, user_id=user_id, now=now)
     if rep.tz is None and rep.tz_checked_at is None and client is not None:
         rep.tz = zone_from_slack(client, user_id)
         rep.tz_checked_at = now

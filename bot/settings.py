@@ -15,6 +15,10 @@ from dotenv import dotenv_values
 
 DEFAULT_DATABASE_URL = "sqlite:///revive.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+# Bolt runs listeners *and* the Slack calls they make after acking on this pool; its
+# default of 5 makes a click wait behind five slow views.open calls (docs/benchmarks.md).
+DEFAULT_LISTENER_THREADS = 32
+MAX_LISTENER_THREADS = 256
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 HOW_TO_GET_TOKENS = (
@@ -41,6 +45,7 @@ class Settings:
     port: int = 3000
     log_level: str = "INFO"
     scheduler_enabled: bool = True
+    listener_threads: int = DEFAULT_LISTENER_THREADS
 
     @property
     def socket_mode(self) -> bool:
@@ -124,6 +129,14 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
             f"(got {redact_url(database_url)!r})"
         )
 
+    threads_text = get("LISTENER_THREADS") or str(DEFAULT_LISTENER_THREADS)
+    threads = int(threads_text) if threads_text.isdigit() else -1
+    if not 1 <= threads <= MAX_LISTENER_THREADS:
+        problems.append(
+            f"LISTENER_THREADS must be a number from 1 to {MAX_LISTENER_THREADS} "
+            f"(got {threads_text!r})"
+        )
+
     scheduler = (get("REVIVE_SCHEDULER") or "on").lower()
     if scheduler not in ("on", "off"):
         problems.append(f"REVIVE_SCHEDULER must be 'on' or 'off' (got {scheduler!r})")
@@ -140,6 +153,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         port=port,
         log_level=log_level,
         scheduler_enabled=scheduler == "on",
+        listener_threads=threads,
     )
 
 

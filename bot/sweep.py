@@ -10,7 +10,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -63,6 +63,7 @@ class Digest(Protocol):
 
 
 Composer = Callable[[Session, RepContext, date], Digest | None]
+BatchComposer = Callable[[Session, Sequence[tuple[RepContext, date]]], Sequence[Digest | None]]
 MetadataFor = Callable[[str, str, date], dict[str, Any]]
 
 
@@ -128,17 +129,18 @@ def sweep(
     """Deliver every digest due at `at`; leases and pacing follow services.clock()."""
     if at.tzinfo is None:
         raise ValueError("sweep needs an aware instant")
-    if composer is None or metadata is None:
-        from bot.digest import compose_digest, digest_metadata
+    from bot.digest import compose_digest, compose_digests, digest_metadata
 
-        composer = composer or compose_digest
-        metadata = metadata or digest_metadata
+    compose_batch: BatchComposer = compose_digests
+    if composer is not None:
+        compose_batch = _one_by_one(composer)
     run = _Run(
         services=services,
         at=at,
         owner=owner or default_owner(),
-        compose=composer,
-        metadata=metadata,
+        compose=composer or compose_digest,
+        compose_batch=compose_batch,
+        metadata=metadata or digest_metadata,
         options=options or SweepOptions(),
         sleep=sleep,
         report=SweepReport(at=at, dry_run=dry_run),
@@ -158,26 +160,49 @@ def sweep(
     return run.report
 
 
+def _one_by_one(composer: Composer) -> BatchComposer:
+    def compose_each(
+        session: Session, jobs: Sequence[tuple[RepContext, date]]
+    ) -> list[Digest | None]:
+        return [composer(session, ctx, on) for ctx, on in jobs]
+
+    return compose_each
+
+
 @dataclass
 class _Run:
     services: Services
     at: datetime
     owner: str
     compose: Composer
+    compose_batch: BatchComposer
     metadata: MetadataFor
     options: SweepOptions
     sleep: Sleep
     report: SweepReport
     pacer: Pacer | None = None
     row_id: int | None = None  # the row being posted, whose lease each try renews
+    leases: dict[int, datetime] = field(default_factory=dict)  # row id → our lease_until
 
     def keep_lease(self) -> bool:
-        """Renew the lease of the row being sent; False if it was lost (never post then)."""
+        """Make sure the row being sent is still ours; False if it was lost (never post then).
+
+        Another process claims a row only once its lease has expired, so while more than
+        half of ours is left (by our clock) it is certainly ours: no renewal, no round trip.
+        The other half is the margin for clock skew between hosts.
+        """
         if self.row_id is None:
             return True
-        until = self.services.clock() + timedelta(seconds=self.options.lease_seconds)
+        now = self.services.clock()
+        lease = timedelta(seconds=self.options.lease_seconds)
+        held = self.leases.get(self.row_id)
+        if held is not None and held - now > lease / 2:
+            return True
         with unit_of_work(self.services.sessions) as session:
-            return outbox.renew(session, row_id=self.row_id, owner=self.owner, until=until)
+            kept = outbox.renew(session, row_id=self.row_id, owner=self.owner, until=now + lease)
+        if kept:
+            self.leases[self.row_id] = now + lease
+        return kept
 
 
 class LeaseLost(Exception):
@@ -251,8 +276,9 @@ def _sweep_workspace(run: _Run, workspace_id: int, team_id: str, *, dry_run: boo
         claimed = outbox.retry_on_conflict(lambda: _claim(run, workspace_id, dates))
         if not claimed:
             return
+        prepared = _compose_batch(run, plan, claimed)
         for index, row in enumerate(claimed):
-            stop = _deliver(run, plan, client, row)
+            stop = _deliver(run, plan, client, row, prepared.pop(row.id, None))
             if stop is not None:
                 _release(run, claimed[index + 1 :], stop)
                 run.report.problems.append(f"{team_id}: {stop}; its digests wait for next tick")
@@ -260,17 +286,21 @@ def _sweep_workspace(run: _Run, workspace_id: int, team_id: str, *, dry_run: boo
 
 
 def _claim(run: _Run, workspace_id: int, dates: list[date]) -> list[outbox.Claimed]:
+    now = run.services.clock()
+    lease = timedelta(seconds=run.options.lease_seconds)
     with unit_of_work(run.services.sessions) as session:
-        return outbox.claim(
+        claimed = outbox.claim(
             session,
             workspace_id=workspace_id,
             dates=dates,
             owner=run.owner,
-            now=run.services.clock(),
-            lease=timedelta(seconds=run.options.lease_seconds),
+            now=now,
+            lease=lease,
             limit=run.options.batch_size,
             max_attempts=run.options.max_attempts,
         )
+    run.leases = {row.id: now + lease for row in claimed}
+    return claimed
 
 
 def _release(run: _Run, rows: list[outbox.Claimed], why: str) -> None:
@@ -294,19 +324,67 @@ class _Composed:
     too_early: bool = False  # this sweep's instant is before the row's window (clock skew)
 
 
+def _compose_batch(run: _Run, plan: _Plan, rows: list[outbox.Claimed]) -> dict[int, _Composed]:
+    """A claimed batch composed from a handful of queries (not a handful per digest).
+
+    Any error here leaves the batch empty-handed: each row is then composed alone, so one
+    bad digest fails only its own row.
+    """
+    session = run.services.sessions()
+    try:
+        workspace = session.get(Workspace, plan.workspace_id)
+        assert workspace is not None
+        reps = {
+            rep.id: rep
+            for rep in session.scalars(select(Rep).where(Rep.id.in_([r.rep_id for r in rows])))
+        }
+        prepared: dict[int, _Composed] = {}
+        to_compose: list[outbox.Claimed] = []
+        jobs: list[tuple[RepContext, date]] = []
+        for row in rows:
+            rep = reps.get(row.rep_id)
+            if rep is None:
+                continue  # composed alone, which reports it
+            not_due = _not_due(run, plan, rep, row)
+            if not_due is not None:
+                prepared[row.id] = not_due
+                continue
+            to_compose.append(row)
+            jobs.append((context_for(rep, workspace, run.at), row.local_date))
+        digests = run.compose_batch(session, jobs)
+        hints = outbox.known_dm_channels(session, rep_ids=[row.rep_id for row in to_compose])
+        for row, digest in zip(to_compose, digests, strict=True):
+            prepared[row.id] = _Composed(digest, hints.get(row.rep_id))
+        return prepared
+    except Exception:
+        log.warning("composing a batch of digests failed; composing them one by one", exc_info=True)
+        return {}
+    finally:
+        session.rollback()
+        session.close()
+
+
+def _not_due(run: _Run, plan: _Plan, rep: Rep, row: outbox.Claimed) -> _Composed | None:
+    """Fresh facts (the rep may have paused since the plan): is the row still due now?"""
+    facts: MorningFacts = morning_facts(rep, plan.settings)
+    if is_due(facts, run.at, plan.settings) == row.local_date:
+        return None
+    # A process sweeping a slightly earlier instant may claim a row another one
+    # enqueued at its reminder time: hand it back, it is not ours to skip.
+    start, _ = delivery_window(facts, row.local_date, plan.settings)
+    return _Composed(None, None, not_due=True, too_early=run.at < start)
+
+
 def _compose(run: _Run, plan: _Plan, row: outbox.Claimed) -> _Composed:
-    """Fresh facts (the rep may have paused since the plan) and the digest, read-only."""
+    """One row's digest, read-only: the fallback when its batch could not be composed."""
     session = run.services.sessions()
     try:
         rep = session.get(Rep, row.rep_id)
         workspace = session.get(Workspace, plan.workspace_id)
         assert rep is not None and workspace is not None
-        facts: MorningFacts = morning_facts(rep, plan.settings)
-        if is_due(facts, run.at, plan.settings) != row.local_date:
-            # A process sweeping a slightly earlier instant may claim a row another one
-            # enqueued at its reminder time: hand it back, it is not ours to skip.
-            start, _ = delivery_window(facts, row.local_date, plan.settings)
-            return _Composed(None, None, not_due=True, too_early=run.at < start)
+        not_due = _not_due(run, plan, rep, row)
+        if not_due is not None:
+            return not_due
         ctx = context_for(rep, workspace, run.at)
         digest = run.compose(session, ctx, row.local_date)
         hint = outbox.known_dm_channel(session, rep_id=rep.id)
@@ -316,7 +394,9 @@ def _compose(run: _Run, plan: _Plan, row: outbox.Claimed) -> _Composed:
         session.close()
 
 
-def _deliver(run: _Run, plan: _Plan, client: WebClient, row: outbox.Claimed) -> str | None:
+def _deliver(
+    run: _Run, plan: _Plan, client: WebClient, row: outbox.Claimed, prepared: _Composed | None
+) -> str | None:
     """Send one claimed row and mark it; returns a reason when the whole workspace is down."""
     user_id = plan.users[row.rep_id]
     report = run.report
@@ -325,7 +405,7 @@ def _deliver(run: _Run, plan: _Plan, client: WebClient, row: outbox.Claimed) -> 
         report.lines.append(SweepLine(plan.team_id, user_id, row.local_date, outcome, detail))
 
     try:
-        composed = _compose(run, plan, row)
+        composed = prepared or _compose(run, plan, row)
     except Exception as error:
         # A bug composing one rep's digest must not stop the others' mornings.
         log.exception("composing the digest of rep %s failed", row.rep_id)

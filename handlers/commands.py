@@ -25,7 +25,13 @@ from bot.usecases.reading import rep_stats
 from handlers._context import Request, rep_request
 from handlers.add import add_command
 from store.models import Prospect
-from store.repo import find_by_name, prospect_facts, rep_prospects, touch_history
+from store.repo import (
+    count_rep_prospects,
+    find_by_name,
+    prospect_facts,
+    rep_prospects,
+    touch_history,
+)
 
 COMMAND = "/revive"
 SNOOZE_USAGE = (
@@ -64,8 +70,13 @@ def on_revive(ack: Ack, command: dict[str, str], context: BoltContext, client: W
 
 
 def list_command(req: Request, rest: str) -> Reply:
-    prospects = rep_prospects(req.session, rep=req.rep.rep, statuses=[ProspectStatus.DORMANT])
-    return replies.prospect_list([prospect_facts(p) for p in prospects], req.rep.today)
+    # Read only the rows the reply can show; count the rest.
+    rep, dormant = req.rep.rep, [ProspectStatus.DORMANT]
+    shown = rep_prospects(req.session, rep=rep, statuses=dormant, limit=replies.LIST_MAX)
+    total = len(shown)
+    if total == replies.LIST_MAX:
+        total = count_rep_prospects(req.session, rep=rep, statuses=dormant)
+    return replies.prospect_list([prospect_facts(p) for p in shown], req.rep.today, total=total)
 
 
 def stats_command(req: Request, rest: str) -> Reply:

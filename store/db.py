@@ -16,11 +16,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the pragmas Revive relies on for SQLite (WAL, foreign keys)."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
+        if not _in_memory(url):
+            # SQLite has one writer and every unit of work begins IMMEDIATE, so threads would
+            # queue on the file lock, whose busy handler sleeps up to 100 ms between looks.
+            # One pooled connection queues them in the process instead, woken at once;
+            # busy_timeout still arbitrates with other processes (`revive sweep`).
+            kwargs.setdefault("pool_size", 1)
+            kwargs.setdefault("max_overflow", 0)
+            kwargs.setdefault("pool_timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
     engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
     return engine
+
+
+def _in_memory(url: str) -> bool:
+    return url in ("sqlite://", "sqlite:///", "sqlite:///:memory:") or "mode=memory" in url
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -252,12 +252,32 @@ def renew(session: Session, *, row_id: int, owner: str, until: datetime) -> bool
 
 def known_dm_channel(session: Session, *, rep_id: int) -> str | None:
     """The DM channel id Slack answered for an earlier digest to this rep, if any."""
-    return session.scalar(
-        select(DigestOutbox.channel)
-        .where(DigestOutbox.rep_id == rep_id, DigestOutbox.channel.is_not(None))
-        .order_by(DigestOutbox.local_date.desc())
-        .limit(1)
+    return known_dm_channels(session, rep_ids=[rep_id]).get(rep_id)
+
+
+def known_dm_channels(session: Session, *, rep_ids: Sequence[int]) -> dict[int, str]:
+    """known_dm_channel for several reps in one query."""
+    if not rep_ids:
+        return {}
+    with_channel = and_(DigestOutbox.rep_id.in_(set(rep_ids)), DigestOutbox.channel.is_not(None))
+    latest = (
+        select(DigestOutbox.rep_id, func.max(DigestOutbox.local_date).label("local_date"))
+        .where(with_channel)
+        .group_by(DigestOutbox.rep_id)
+        .subquery()
     )
+    rows = session.execute(
+        select(DigestOutbox.rep_id, DigestOutbox.channel)
+        .join(
+            latest,
+            and_(
+                DigestOutbox.rep_id == latest.c.rep_id,
+                DigestOutbox.local_date == latest.c.local_date,
+            ),
+        )
+        .where(with_channel)
+    )
+    return {rep_id: channel for rep_id, channel in rows if channel is not None}
 
 
 def existing(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -60,6 +60,18 @@ def find_rep(session: Session, *, workspace_id: int, user_id: str) -> Rep | None
     )
 
 
+def find_rep_in_team(
+    session: Session, *, team_id: str, user_id: str
+) -> tuple[Rep, Workspace] | None:
+    """The rep and their workspace in one query: what every request asks first."""
+    row = session.execute(
+        select(Rep, Workspace)
+        .join(Workspace, Rep.workspace_id == Workspace.id)
+        .where(Workspace.team_id == team_id, Rep.slack_user_id == user_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 def owned_prospect(
     session: Session, *, rep: Rep, prospect_id: int, for_update: bool = False
 ) -> Prospect | None:
@@ -74,14 +86,29 @@ def owned_prospect(
 
 
 def rep_prospects(
-    session: Session, *, rep: Rep, statuses: Sequence[ProspectStatus] | None = None
+    session: Session,
+    *,
+    rep: Rep,
+    statuses: Sequence[ProspectStatus] | None = None,
+    limit: int | None = None,
 ) -> list[Prospect]:
-    query = select(Prospect).where(
-        Prospect.workspace_id == rep.workspace_id, Prospect.rep_id == rep.id
-    )
+    query = select(Prospect).where(*_rep_filter(rep, statuses))
+    query = query.order_by(Prospect.next_touch_on, Prospect.id).limit(limit)
+    return list(session.scalars(query))
+
+
+def count_rep_prospects(
+    session: Session, *, rep: Rep, statuses: Sequence[ProspectStatus] | None = None
+) -> int:
+    query = select(func.count()).select_from(Prospect).where(*_rep_filter(rep, statuses))
+    return session.scalar(query) or 0
+
+
+def _rep_filter(rep: Rep, statuses: Sequence[ProspectStatus] | None) -> list[ColumnElement[bool]]:
+    where = [Prospect.workspace_id == rep.workspace_id, Prospect.rep_id == rep.id]
     if statuses:
-        query = query.where(Prospect.status.in_([s.value for s in statuses]))
-    return list(session.scalars(query.order_by(Prospect.next_touch_on, Prospect.id)))
+        where.append(Prospect.status.in_([s.value for s in statuses]))
+    return where
 
 
 def due_prospects(session: Session, *, rep: Rep, today: date) -> list[Prospect]:

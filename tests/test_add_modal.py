@@ -182,3 +182,11 @@ def test_a_long_list_is_capped_and_counted() -> None:
     text = blocks_text(reply.blocks)
     assert "…and 20 more" in text
     assert all(len(b["text"]["text"]) <= 3000 for b in reply.blocks)
+
+
+def test_a_list_read_up_to_its_cap_counts_every_prospect() -> None:
+    first = [facts(name=f"Person {i}") for i in range(40)]
+    reply = prospect_list(first, TODAY, total=75)
+    text = blocks_text(reply.blocks)
+    assert "(75)" in text and "…and 35 more" in text
+    assert reply.text == "Your dormant prospects: 75."

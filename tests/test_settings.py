@@ -33,6 +33,8 @@ def test_one_missing_token_is_named_alone() -> None:
         ("SLACK_API_URL", "ftp://x", "SLACK_API_URL must be an http"),
         ("DATABASE_URL", "mysql://x", "DATABASE_URL must be"),
         ("REVIVE_SCHEDULER", "maybe", "REVIVE_SCHEDULER must be"),
+        ("LISTENER_THREADS", "0", "LISTENER_THREADS must be a number from 1 to 256"),
+        ("LISTENER_THREADS", "lots", "LISTENER_THREADS must be a number"),
         ("SLACK_BOT_TOKEN", "xoxp-user-token", "must be a bot token"),
         ("SLACK_APP_TOKEN", "xoxb-wrong", "must be an app-level token"),
     ],
@@ -51,6 +53,8 @@ def test_defaults_match_the_runtime_contract() -> None:
     assert settings.port == 3000
     assert settings.scheduler_enabled is True
     assert settings.socket_mode is False
+    assert settings.listener_threads == 32
+    assert load_settings({**GOOD, "LISTENER_THREADS": "8"}).listener_threads == 8
 
 
 def test_api_url_gets_a_trailing_slash_and_app_token_means_socket_mode() -> None:

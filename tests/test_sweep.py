@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from bot.digest import digest_metadata
 from bot.services import Services
@@ -362,19 +362,22 @@ def test_a_sender_that_lost_its_lease_does_not_post(env: Env) -> None:
     env.rep("U1", "UTC")
     env.rep("U2", "UTC")
 
+    at = FRIDAY + timedelta(hours=9, minutes=1)
+
     def slow_pace(seconds: float) -> None:
         # While this process waits for U2's posting slot, its lease runs out and another
         # process claims the row.
+        env.clock.set(env.clock() + timedelta(seconds=121))
         with unit_of_work(env.services.sessions) as other:
-            other.execute(
-                update(DigestOutbox)
-                .where(DigestOutbox.status == "sending")
-                .values(lease_owner="thief", attempts=DigestOutbox.attempts + 1)
-            )
+            taken = outbox.claim(
+                other, workspace_id=1, dates=[at.date()], owner="thief", now=env.clock(),
+                lease=timedelta(minutes=2), limit=5, max_attempts=5,
+            )  # fmt: skip
+            assert [row.rep_id for row in taken] == [2]
 
     env.sleep = slow_pace  # type: ignore[assignment]
-    options = SweepOptions(pacing=True)
-    report = env.sweep(FRIDAY + timedelta(hours=9, minutes=1), owner="slow", options=options)
+    options = SweepOptions(pacing=True, lease_seconds=120)
+    report = env.sweep(at, owner="slow", options=options)
     assert (report.sent, report.failed) == (1, 1)
     assert "lease lost" in report.lines[1].detail
     assert list(posts_by_rep_date(env.fake)) == [("U1", "2026-11-27")]

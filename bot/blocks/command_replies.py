@@ -90,7 +90,11 @@ def duplicate_prompt(new: NewProspect, existing: int, value: str) -> Reply:
     )
 
 
-def prospect_list(prospects: list[ProspectFacts], today: date) -> Reply:
+def prospect_list(
+    prospects: list[ProspectFacts], today: date, *, total: int | None = None
+) -> Reply:
+    """The first LIST_MAX prospects; `total` counts all of them when only those were read."""
+    count = len(prospects) if total is None else max(total, len(prospects))
     if not prospects:
         return Reply(
             text="You have no dormant prospects yet.",
@@ -105,13 +109,13 @@ def prospect_list(prospects: list[ProspectFacts], today: date) -> Reply:
             ],
         )
     shown = prospects[:LIST_MAX]
-    header = f"*Your dormant prospects* ({len(prospects)})"
+    header = f"*Your dormant prospects* ({count})"
     lines = [_list_line(p, today) for p in shown]
-    if len(prospects) > len(shown):
-        lines.append(f"…and {len(prospects) - len(shown)} more. The Home tab has the next days.")
+    if count > len(shown):
+        lines.append(f"…and {count - len(shown)} more. The Home tab has the next days.")
     blocks: list[dict[str, Any]] = [{"type": "section", "text": md(header)}]
     blocks += _sections(lines, MESSAGE_BLOCKS_MAX - len(blocks))
-    return Reply(text=f"Your dormant prospects: {len(prospects)}.", blocks=blocks)
+    return Reply(text=f"Your dormant prospects: {count}.", blocks=blocks)
 
 
 def _list_line(p: ProspectFacts, today: date) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -69,17 +70,44 @@ def urgency(item: DueItem) -> tuple[int, date, int]:
 
 
 def due_items(session: Session, ctx: RepContext, on: date) -> list[DueItem]:
+    return due_items_for(session, [(ctx, on)])[0]
+
+
+def due_items_for(session: Session, jobs: Sequence[tuple[RepContext, date]]) -> list[list[DueItem]]:
+    """Each (rep, their local date)'s due items, read in one query for all of them.
+
+    The sweep composes a claimed batch of digests at once: one round trip for the batch,
+    not one per rep. Every rep must belong to the same workspace.
+    """
+    if not jobs:
+        return []
+    workspace_id = jobs[0][0].workspace.id
+    if any(ctx.workspace.id != workspace_id for ctx, _ in jobs):
+        raise ValueError("due_items_for reads one workspace at a time")
     prospects = session.scalars(
         select(Prospect)
         .options(selectinload(Prospect.touches))
         .where(
-            Prospect.workspace_id == ctx.workspace.id,
-            Prospect.rep_id == ctx.rep.id,
+            Prospect.workspace_id == workspace_id,
+            Prospect.rep_id.in_({ctx.rep.id for ctx, _ in jobs}),
             Prospect.status == ProspectStatus.DORMANT.value,
-            Prospect.next_touch_on <= on,
+            Prospect.next_touch_on <= max(on for _, on in jobs),
         )
     )
-    return sorted((due_item(p, ctx, on) for p in prospects), key=urgency)
+    by_rep: dict[int, list[Prospect]] = defaultdict(list)
+    for prospect in prospects:
+        by_rep[prospect.rep_id].append(prospect)
+    return [
+        sorted(
+            (
+                due_item(p, ctx, on)
+                for p in by_rep[ctx.rep.id]
+                if p.next_touch_on is not None and p.next_touch_on <= on
+            ),
+            key=urgency,
+        )
+        for ctx, on in jobs
+    ]
 
 
 def items_by_id(session: Session, ctx: RepContext, ids: list[int], on: date) -> list[DueItem]:
