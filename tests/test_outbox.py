@@ -175,3 +175,23 @@ def test_retry_on_conflict_retries_only_transient_errors() -> None:
 
     with pytest.raises(OperationalError):
         outbox.retry_on_conflict(broken, sleep=lambda _: None)
+
+
+def test_known_dm_channels_gives_each_reps_latest_channel(sessions: sessionmaker[Session]) -> None:
+    first, second, _ = seed(sessions, 3)
+    days = [DAY - timedelta(days=2), DAY - timedelta(days=1), DAY]
+    with unit_of_work(sessions) as session:
+        for on, channel in zip(days, ["D-old", "D-new", None], strict=True):
+            session.add(DigestOutbox(workspace_id=1, rep_id=first.rep_id, local_date=on,
+                                     status="sent" if channel else "pending", channel=channel,
+                                     created_at=NOW))  # fmt: skip
+        session.add(DigestOutbox(workspace_id=1, rep_id=second.rep_id, local_date=DAY,
+                                 status="sent", channel="D-two", created_at=NOW))  # fmt: skip
+    with unit_of_work(sessions) as session:
+        reps = [first.rep_id, second.rep_id, 999]
+        assert outbox.known_dm_channels(session, rep_ids=reps) == {
+            first.rep_id: "D-new",
+            second.rep_id: "D-two",
+        }
+        assert outbox.known_dm_channel(session, rep_id=first.rep_id) == "D-new"
+        assert outbox.known_dm_channels(session, rep_ids=[]) == {}

@@ -409,3 +409,89 @@ def test_a_long_retry_after_renews_the_lease_while_it_waits(env: Env) -> None:
     # 180 s after the claim the first 120 s lease would be over; it was renewed each wait.
     assert stolen == [[], []]
     assert len(posts_by_rep_date(env.fake)) == 1
+
+
+def _seed_due(env: Env, user_id: str, tz: str, names: list[str], at: datetime) -> list[int]:
+    """A rep in `tz` with prospects due on their local day; the first has a touch logged."""
+    from bot.domain import Outcome, Situation
+    from bot.reps import rep_context
+    from bot.usecases.adding import NewProspect, add_prospect
+    from bot.usecases.outcomes import OutcomeInput, log_outcome
+
+    env.fake.add_user(user_id, team_id="T1", tz=tz)
+    client = make_client("xoxb-test-T1", env.fake.api_url)
+    ids: list[int] = []
+    with unit_of_work(env.services.sessions) as session:
+        ctx = rep_context(session, team_id="T1", user_id=user_id, now=at, client=client)
+        for index, name in enumerate(names):
+            situation = Situation.WENT_QUIET if index % 2 else Situation.MISSING_FEATURE
+            new = NewProspect(name=name, company=f"{name} Co", situation=situation)
+            prospect = add_prospect(session, ctx, new, now=at).prospect
+            if index == 0:
+                given = OutcomeInput(prospect.id, prospect.version, Outcome.NO_REPLY, "real_reason")
+                log_outcome(session, ctx, given, now=at - timedelta(days=9))
+            prospect.next_touch_on = ctx.today - timedelta(days=index)
+            ids.append(prospect.id)
+    return ids
+
+
+def test_digests_composed_as_a_batch_equal_digests_composed_one_by_one(env: Env) -> None:
+    from bot.digest import compose_digest, compose_digests
+    from bot.reps import rep_context
+
+    at = FRIDAY + timedelta(hours=22)  # Saturday already in Sydney, Friday in Paris
+    _seed_due(env, "U1", "Europe/Paris", ["Dana", "Eli", "Fay"], at)
+    _seed_due(env, "U2", "Australia/Sydney", ["Gus", "Hal"], at)
+    _seed_due(env, "U3", "Europe/Paris", ["Ida"], at)
+    with unit_of_work(env.services.sessions) as session:
+        jobs = []
+        for user_id in ("U1", "U2", "U3"):
+            ctx = rep_context(session, team_id="T1", user_id=user_id, now=at)
+            jobs.append((ctx, ctx.today))
+        assert {on for _, on in jobs} == {date(2026, 11, 27), date(2026, 11, 28)}
+        batched = compose_digests(session, jobs)
+        alone = [compose_digest(session, ctx, on) for ctx, on in jobs]
+    assert batched == alone
+    assert [d.due_count for d in batched if d is not None] == [3, 2, 1]
+    # Each rep sees only their own prospects.
+    names = [{p for p in ("Dana", "Eli", "Fay", "Gus", "Hal", "Ida") if p in d.text + str(d.blocks)}
+             for d in batched if d is not None]  # fmt: skip
+    assert names == [{"Dana", "Eli", "Fay"}, {"Gus", "Hal"}, {"Ida"}]
+
+
+def test_the_real_composer_gives_each_rep_of_a_batch_their_own_digest(env: Env) -> None:
+    at = FRIDAY + timedelta(hours=8, minutes=30)
+    mine = {
+        user_id: _seed_due(env, user_id, "Europe/Paris", [f"{user_id}-a", f"{user_id}-b"], at)
+        for user_id in ("U1", "U2", "U3")
+    }
+    env.clock.set(at)
+    report = sweep(env.services, at, options=FAST, sleep=env.sleep)
+    assert report.sent == 3
+    for user_id in mine:
+        [message] = env.fake.messages(user_id)
+        shown = str(message.blocks)
+        assert all(f"{other}-a" not in shown for other in mine if other != user_id)
+        assert f"{user_id}-a" in shown and f"{user_id}-b" in shown
+    rows = {row.rep_id: row for row in outbox_rows(env.services)}
+    assert sorted(sorted(row.prospect_ids or []) for row in rows.values()) == sorted(
+        sorted(ids) for ids in mine.values()
+    )
+
+
+def test_a_batch_that_cannot_be_composed_is_composed_one_by_one(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.digest
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("batch read failed")
+
+    monkeypatch.setattr(bot.digest, "compose_digests", broken)
+    at = FRIDAY + timedelta(hours=8, minutes=30)
+    for user_id in ("U1", "U2"):
+        _seed_due(env, user_id, "Europe/Paris", [f"{user_id}-a"], at)
+    env.clock.set(at)
+    report = sweep(env.services, at, options=FAST, sleep=env.sleep)
+    assert (report.sent, report.failed) == (2, 0)
+    assert "U1-a" in str(env.fake.messages("U1")[0].blocks)
