@@ -641,22 +641,34 @@ def _preview(run: _Run, plan: _Plan) -> None:
         )
         workspace = session.get(Workspace, plan.workspace_id)
         assert workspace is not None
-        for due in plan.due:
-            user_id = plan.users[due.rep_id]
-            row = rows.get((due.rep_id, due.local_date))
-            if row is not None and row.status in (outbox.SENT, outbox.SKIPPED):
-                outcome, detail = f"already {row.status}", ""
-            else:
-                rep = session.get(Rep, due.rep_id)
-                assert rep is not None
-                digest = run.compose(session, context_for(rep, workspace, run.at), due.local_date)
-                if digest is None:
+        size = run.options.batch_size
+        for chunk in (plan.due[i : i + size] for i in range(0, len(plan.due), size)):
+            reps = {
+                rep.id: rep
+                for rep in session.scalars(select(Rep).where(Rep.id.in_([d.rep_id for d in chunk])))
+            }
+            done: dict[outbox.DueDigest, str] = {}
+            for due in chunk:
+                row = rows.get((due.rep_id, due.local_date))
+                if row is not None and row.status in (outbox.SENT, outbox.SKIPPED):
+                    done[due] = row.status
+            jobs = [
+                (context_for(reps[due.rep_id], workspace, run.at), due.local_date)
+                for due in chunk
+                if due not in done
+            ]
+            digests = iter(run.compose_batch(session, jobs))
+            for due in chunk:
+                if due in done:
+                    outcome, detail = f"already {done[due]}", ""
+                elif (digest := next(digests)) is None:
                     outcome, detail = "would skip", "nothing due"
                 else:
                     outcome, detail = "would send", f"{digest.due_count} due"
-            run.report.lines.append(
-                SweepLine(plan.team_id, user_id, due.local_date, outcome, detail)
-            )
+                user_id = plan.users[due.rep_id]
+                run.report.lines.append(
+                    SweepLine(plan.team_id, user_id, due.local_date, outcome, detail)
+                )
     finally:
         session.rollback()
         session.close()

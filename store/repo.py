@@ -6,10 +6,12 @@ finds nothing, which the caller turns into one refusal message.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Row, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -111,19 +113,58 @@ def _rep_filter(rep: Rep, statuses: Sequence[ProspectStatus] | None) -> list[Col
     return where
 
 
-def due_prospects(session: Session, *, rep: Rep, today: date) -> list[Prospect]:
-    return list(
-        session.scalars(
-            select(Prospect)
-            .where(
-                Prospect.rep_id == rep.id,
-                Prospect.workspace_id == rep.workspace_id,
-                Prospect.status == ProspectStatus.DORMANT.value,
-                Prospect.next_touch_on <= today,
-            )
-            .order_by(Prospect.next_touch_on, Prospect.id)
+# The sweep reads thousands of due prospects: as plain rows, not ORM objects, whose
+# instantiation alone costs four times the query (docs/benchmarks.md).
+ProspectRecord = Prospect | Row[Any]  # an ORM prospect, or a row of all its columns
+TouchRecord = Touch | Row[Any]
+IN_CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass(frozen=True, slots=True)
+class DueRecord:
+    prospect: Row[Any]
+    touches: list[Row[Any]]  # oldest first
+
+
+def due_prospects_by_rep(
+    session: Session, *, workspace_id: int, rep_dates: Mapping[int, date]
+) -> dict[int, list[DueRecord]]:
+    """Each rep's dormant prospects due on or before that rep's own local date, with their
+    touches: two queries for a whole batch of reps, not two per rep."""
+    if not rep_dates:
+        return {}
+    rows = session.execute(
+        select(Prospect.__table__)
+        .where(
+            Prospect.workspace_id == workspace_id,
+            Prospect.rep_id.in_(list(rep_dates)),
+            Prospect.status == ProspectStatus.DORMANT.value,
+            Prospect.next_touch_on <= max(rep_dates.values()),
         )
-    )
+        .order_by(Prospect.next_touch_on, Prospect.id)
+    ).all()
+    due = [row for row in rows if row.next_touch_on <= rep_dates[row.rep_id]]
+    touches = touches_by_prospect(session, [row.id for row in due])
+    by_rep: dict[int, list[DueRecord]] = {rep_id: [] for rep_id in rep_dates}
+    for row in due:
+        by_rep[row.rep_id].append(DueRecord(row, touches.get(row.id, [])))
+    return by_rep
+
+
+def touches_by_prospect(session: Session, prospect_ids: Sequence[int]) -> dict[int, list[Row[Any]]]:
+    """What touch_history needs of each prospect's touches, oldest first."""
+    found: dict[int, list[Row[Any]]] = {}
+    for start in range(0, len(prospect_ids), IN_CHUNK):
+        rows = session.execute(
+            select(
+                Touch.prospect_id, Touch.tactic_id, Touch.outcome, Touch.touched_on, Touch.learned
+            )
+            .where(Touch.prospect_id.in_(prospect_ids[start : start + IN_CHUNK]))
+            .order_by(Touch.id)
+        )
+        for row in rows:
+            found.setdefault(row.prospect_id, []).append(row)
+    return found
 
 
 def find_by_name(session: Session, *, rep: Rep, name: str, company: str | None) -> list[Prospect]:
@@ -146,7 +187,7 @@ def decision_by_key(session: Session, *, key: str) -> Decision | None:
     return session.scalar(select(Decision).where(Decision.idempotency_key == key))
 
 
-def prospect_facts(prospect: Prospect) -> ProspectFacts:
+def prospect_facts(prospect: ProspectRecord) -> ProspectFacts:
     event = None
     if prospect.pending_event_kind and prospect.pending_event_subject:
         event = Event(
@@ -183,9 +224,13 @@ def prospect_facts(prospect: Prospect) -> ProspectFacts:
 
 def touch_history(prospect: Prospect) -> list[TouchFacts]:
     """Oldest first, as the coach expects."""
+    return touch_facts(prospect.touches)
+
+
+def touch_facts(touches: Sequence[TouchRecord]) -> list[TouchFacts]:
     return [
         TouchFacts(
             tactic_id=t.tactic_id, outcome=Outcome(t.outcome), on=t.touched_on, learned=t.learned
         )
-        for t in prospect.touches
+        for t in touches
     ]

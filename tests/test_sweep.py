@@ -436,8 +436,9 @@ def _seed_due(env: Env, user_id: str, tz: str, names: list[str], at: datetime) -
 
 
 def test_digests_composed_as_a_batch_equal_digests_composed_one_by_one(env: Env) -> None:
-    from bot.digest import compose_digest, compose_digests
+    from bot.digest import compose_digests, digest_of
     from bot.reps import rep_context
+    from bot.usecases.reading import items_by_id
 
     at = FRIDAY + timedelta(hours=22)  # Saturday already in Sydney, Friday in Paris
     _seed_due(env, "U1", "Europe/Paris", ["Dana", "Eli", "Fay"], at)
@@ -450,7 +451,11 @@ def test_digests_composed_as_a_batch_equal_digests_composed_one_by_one(env: Env)
             jobs.append((ctx, ctx.today))
         assert {on for _, on in jobs} == {date(2026, 11, 27), date(2026, 11, 28)}
         batched = compose_digests(session, jobs)
-        alone = [compose_digest(session, ctx, on) for ctx, on in jobs]
+        # The batch reads plain rows; the same digests from ORM objects, one rep at a time:
+        alone = [
+            digest_of(items_by_id(session, ctx, d.prospect_ids if d else [], on), on)
+            for (ctx, on), d in zip(jobs, batched, strict=True)
+        ]
     assert batched == alone
     assert [d.due_count for d in batched if d is not None] == [3, 2, 1]
     # Each rep sees only their own prospects.

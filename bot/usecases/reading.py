@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,7 +15,13 @@ from bot.coach import TacticChoice
 from bot.domain import DecisionKind, Outcome, ProspectFacts, ProspectStatus
 from bot.reps import RepContext
 from store.models import Decision, Prospect, Touch
-from store.repo import prospect_facts, touch_history
+from store.repo import (
+    ProspectRecord,
+    TouchRecord,
+    due_prospects_by_rep,
+    prospect_facts,
+    touch_facts,
+)
 
 CONTACT_OUTCOMES = frozenset(o.value for o in Outcome) - {
     Outcome.SNOOZED.value,
@@ -38,17 +44,29 @@ class DueItem:
 
 
 def due_item(prospect: Prospect, ctx: RepContext, on: date) -> DueItem:
+    walked_on: list[date] = []
+    if prospect.status == ProspectStatus.WALKED_AWAY.value:
+        walked = DecisionKind.WALK_AWAY.value
+        walked_on = [d.decided_on for d in prospect.decisions if d.kind == walked]
+    return item_of(prospect, prospect.touches, ctx, on, walked_on=walked_on)
+
+
+def item_of(
+    prospect: ProspectRecord,
+    touches: Sequence[TouchRecord],
+    ctx: RepContext,
+    on: date,
+    *,
+    walked_on: Sequence[date] = (),
+) -> DueItem:
+    """A prospect (ORM object or plain row) and its touches, oldest first, as a DueItem."""
     facts = prospect_facts(prospect)
-    history = touch_history(prospect)
+    history = touch_facts(touches)
     settings = ctx.settings.coach
     # On or after the digest's day: a digest refreshed later still shows its ✓.
-    done = next(
-        (Outcome(t.outcome) for t in reversed(prospect.touches) if t.touched_on >= on), None
-    )
-    if done is None and prospect.status == ProspectStatus.WALKED_AWAY.value:
-        walked = (d for d in prospect.decisions if d.kind == DecisionKind.WALK_AWAY.value)
-        if any(d.decided_on >= on for d in walked):
-            done = Outcome.WALKED_AWAY
+    done = next((Outcome(t.outcome) for t in reversed(touches) if t.touched_on >= on), None)
+    if done is None and any(day >= on for day in walked_on):
+        done = Outcome.WALKED_AWAY
     return DueItem(
         facts=facts,
         version=prospect.version,
@@ -76,36 +94,18 @@ def due_items(session: Session, ctx: RepContext, on: date) -> list[DueItem]:
 def due_items_for(session: Session, jobs: Sequence[tuple[RepContext, date]]) -> list[list[DueItem]]:
     """Each (rep, their local date)'s due items, read in one query for all of them.
 
-    The sweep composes a claimed batch of digests at once: one round trip for the batch,
-    not one per rep. Every rep must belong to the same workspace.
+    The sweep composes a claimed batch of digests at once. Every rep must belong to the
+    same workspace and appear once.
     """
     if not jobs:
         return []
     workspace_id = jobs[0][0].workspace.id
-    if any(ctx.workspace.id != workspace_id for ctx, _ in jobs):
-        raise ValueError("due_items_for reads one workspace at a time")
-    prospects = session.scalars(
-        select(Prospect)
-        .options(selectinload(Prospect.touches))
-        .where(
-            Prospect.workspace_id == workspace_id,
-            Prospect.rep_id.in_({ctx.rep.id for ctx, _ in jobs}),
-            Prospect.status == ProspectStatus.DORMANT.value,
-            Prospect.next_touch_on <= max(on for _, on in jobs),
-        )
-    )
-    by_rep: dict[int, list[Prospect]] = defaultdict(list)
-    for prospect in prospects:
-        by_rep[prospect.rep_id].append(prospect)
+    rep_dates = {ctx.rep.id: on for ctx, on in jobs}
+    if len(rep_dates) != len(jobs) or any(ctx.workspace.id != workspace_id for ctx, _ in jobs):
+        raise ValueError("due_items_for reads one workspace, each rep once")
+    by_rep = due_prospects_by_rep(session, workspace_id=workspace_id, rep_dates=rep_dates)
     return [
-        sorted(
-            (
-                due_item(p, ctx, on)
-                for p in by_rep[ctx.rep.id]
-                if p.next_touch_on is not None and p.next_touch_on <= on
-            ),
-            key=urgency,
-        )
+        sorted((item_of(r.prospect, r.touches, ctx, on) for r in by_rep[ctx.rep.id]), key=urgency)
         for ctx, on in jobs
     ]
 
