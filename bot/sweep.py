@@ -71,7 +71,7 @@ MetadataFor = Callable[[str, str, date], dict[str, Any]]
 class SweepOptions:
     lease_seconds: float = 120  # a crashed process's rows are claimable again after this
     retry_after_seconds: float = 60  # a failed row waits this long (about one tick)
-    batch_size: int = 20  # rows claimed per transaction
+    batch_size: int = 50  # rows claimed (and composed) per transaction; 10 s of posts at 5/s
     max_attempts: int = 5  # claims per row before it stays failed
     post_tries: int = 3  # 5xx/timeouts retried with backoff within one attempt
     backoff_seconds: float = 0.5  # first backoff; doubles each try

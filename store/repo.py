@@ -115,9 +115,14 @@ def _rep_filter(rep: Rep, statuses: Sequence[ProspectStatus] | None) -> list[Col
 
 # The sweep reads thousands of due prospects: as plain rows, not ORM objects, whose
 # instantiation alone costs four times the query (docs/benchmarks.md).
-ProspectRecord = Prospect | Row[Any]  # an ORM prospect, or a row of all its columns
+ProspectRecord = Prospect | Row[Any]  # an ORM prospect, or a row of its columns
 TouchRecord = Touch | Row[Any]
-IN_CHUNK = 500  # ids per IN (...) list
+# What prospect_facts and a digest read of a prospect (not its audit timestamps).
+DUE_COLUMNS = tuple(
+    column
+    for column in Prospect.__table__.columns
+    if column.name not in ("workspace_id", "created_at", "updated_at")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,38 +138,32 @@ def due_prospects_by_rep(
     touches: two queries for a whole batch of reps, not two per rep."""
     if not rep_dates:
         return {}
+    # Plain table columns: a Core statement skips the ORM's per-statement and per-row work.
+    p, t = Prospect.__table__.c, Touch.__table__.c
+    candidates = (
+        p.workspace_id == workspace_id,
+        p.rep_id.in_(list(rep_dates)),
+        p.status == ProspectStatus.DORMANT.value,
+        p.next_touch_on <= max(rep_dates.values()),
+    )
     rows = session.execute(
-        select(Prospect.__table__)
-        .where(
-            Prospect.workspace_id == workspace_id,
-            Prospect.rep_id.in_(list(rep_dates)),
-            Prospect.status == ProspectStatus.DORMANT.value,
-            Prospect.next_touch_on <= max(rep_dates.values()),
-        )
-        .order_by(Prospect.next_touch_on, Prospect.id)
+        select(*DUE_COLUMNS).where(*candidates).order_by(p.next_touch_on, p.id)
     ).all()
     due = [row for row in rows if row.next_touch_on <= rep_dates[row.rep_id]]
-    touches = touches_by_prospect(session, [row.id for row in due])
+    touches: dict[int, list[Row[Any]]] = {row.id: [] for row in due}
+    # Joined on the same conditions: the IN list stays the batch's reps, not every prospect.
+    for touch in session.execute(
+        select(t.prospect_id, t.tactic_id, t.outcome, t.touched_on, t.learned)
+        .join_from(Touch.__table__, Prospect.__table__, p.id == t.prospect_id)
+        .where(*candidates)
+        .order_by(t.id)
+    ):
+        if touch.prospect_id in touches:
+            touches[touch.prospect_id].append(touch)
     by_rep: dict[int, list[DueRecord]] = {rep_id: [] for rep_id in rep_dates}
     for row in due:
-        by_rep[row.rep_id].append(DueRecord(row, touches.get(row.id, [])))
+        by_rep[row.rep_id].append(DueRecord(row, touches[row.id]))
     return by_rep
-
-
-def touches_by_prospect(session: Session, prospect_ids: Sequence[int]) -> dict[int, list[Row[Any]]]:
-    """What touch_history needs of each prospect's touches, oldest first."""
-    found: dict[int, list[Row[Any]]] = {}
-    for start in range(0, len(prospect_ids), IN_CHUNK):
-        rows = session.execute(
-            select(
-                Touch.prospect_id, Touch.tactic_id, Touch.outcome, Touch.touched_on, Touch.learned
-            )
-            .where(Touch.prospect_id.in_(prospect_ids[start : start + IN_CHUNK]))
-            .order_by(Touch.id)
-        )
-        for row in rows:
-            found.setdefault(row.prospect_id, []).append(row)
-    return found
 
 
 def find_by_name(session: Session, *, rep: Rep, name: str, company: str | None) -> list[Prospect]:
