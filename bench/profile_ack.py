@@ -81,8 +81,8 @@ def main() -> None:
                 "Revive": ack_latency.load_plan(url, users, now.date()),
             }
             apps = {
-                "bare Bolt": ack_latency.bare_app(fake.api_url),
-                "Revive": ack_latency.real_app(fake.api_url, url),
+                "bare Bolt": ack_latency.bare_app(fake.api_url, 1),
+                "Revive": ack_latency.real_app(fake.api_url, url, 1),
             }
             for app in apps.values():
                 app.listener_runner.listener_executor = InlineExecutor()
