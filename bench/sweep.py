@@ -401,7 +401,9 @@ def main() -> None:
         f"{'met' if swept['peak_rss_mb'] <= RSS_TARGET_MB else 'MISSED'}; database phase "
         f"(the sweep's reads) ≤ {DB_RATIO_TARGET}× raw: {results['reads']['ratio_to_raw']:.1f}×"
     )
-    common.write_results(f"sweep_{args.backend}_{args.reps}x{args.prospects}", results)
+    # A profiled run is twice as slow: it never overwrites the plain run's results.
+    suffix = "_profiled" if args.profile else ""
+    common.write_results(f"sweep_{args.backend}_{args.reps}x{args.prospects}{suffix}", results)
 
 
 if __name__ == "__main__":
