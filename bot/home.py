@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy import select
@@ -67,9 +69,18 @@ def _walked_away(session: Session, ctx: RepContext, prospects: list[Prospect]) -
     ]
 
 
-def publish_home(session: Session, client: WebClient, ctx: RepContext) -> None:
-    view = home_view(home_data(session, ctx), ctx.today)
-    client.views_publish(user_id=ctx.rep.slack_user_id, view=view)
+@dataclass(frozen=True, slots=True)
+class HomeTab:
+    user_id: str
+    view: dict[str, Any]
+
+    def publish(self, client: WebClient) -> None:
+        """After the unit of work: Slack's round trip must not hold a database connection."""
+        client.views_publish(user_id=self.user_id, view=self.view)
+
+
+def home_tab(session: Session, ctx: RepContext) -> HomeTab:
+    return HomeTab(ctx.rep.slack_user_id, home_view(home_data(session, ctx), ctx.today))
 
 
 def save_settings(ctx: RepContext, form: SettingsForm, *, now: datetime) -> None:

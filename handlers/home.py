@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.settings_modal import settings_from_state, settings_modal, settings_problems
-from bot.home import current_settings, publish_home, save_settings
+from bot.home import current_settings, home_tab, save_settings
 from bot.reps import update_zone
 from bot.services import services_of
 from handlers._context import rep_request
@@ -30,7 +30,8 @@ def on_home_opened(event: dict[str, Any], context: BoltContext, client: WebClien
     if event.get("tab") != "home":  # the Messages tab needs nothing from us
         return
     with rep_request(context, client) as req:
-        publish_home(req.session, client, req.rep)
+        tab = home_tab(req.session, req.rep)
+    tab.publish(client)
 
 
 def on_settings_button(
@@ -54,7 +55,8 @@ def on_settings_submitted(
         save_settings(req.rep, form, now=req.now)
     ack()  # after the commit: a closed modal means the settings are stored
     with rep_request(context, client) as req:
-        publish_home(req.session, client, req.rep)
+        tab = home_tab(req.session, req.rep)
+    tab.publish(client)
 
 
 def on_user_change(event: dict[str, Any], context: BoltContext) -> None:
