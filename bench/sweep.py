@@ -6,10 +6,9 @@ fresh process so its wall time and peak RSS are its own:
   raw SQL    one hand-written query returning every due (rep, prospect) row: the floor;
   ORM        the same rows as ORM objects, one query per local date;
   reads      the sweep's own reads (store.repo.due_prospects_by_rep: prospects and their
-             touches) per claimed batch of 20 reps, and per rep for comparison;
+             touches) per claimed batch of reps, and per rep for comparison;
   due items  bot.usecases.reading.due_items_for per batch: the reads + coaching;
-  sweep      bot.sweep.sweep(...) against the fake Slack answering at once, pacing off
-             (only when bot/sweep.py exists).
+  sweep      bot.sweep.sweep(...) against the fake Slack answering at once, pacing off.
 
     python bench/sweep.py [--reps 10000] [--prospects 50] [--backend sqlite|postgres]
     python bench/sweep.py --reps 500 --prospects 50        # a quick run
