@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import WEEKDAYS
 from bot.workspace_settings import WorkspaceSettings, settings_from_json, valid_zone
 from store.models import Rep, Workspace
-from store.repo import ensure_rep, ensure_workspace, find_rep, find_rep_in_team
+from store.repo import ensure_rep, ensure_workspace, find_rep_in_team
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,19 +86,30 @@ def format_workdays(days: frozenset[int]) -> str:
     return ",".join(str(d) for d in sorted(days))
 
 
-def update_zone(
-    session: Session, *, team_id: str, user_id: str, tz: str | None, now: datetime
-) -> bool:
-    """A profile change from Slack: store a valid new zone for a rep we know; never create one."""
-    if not valid_zone(tz):
-        return False
-    workspace = session.scalar(select(Workspace).where(Workspace.team_id == team_id))
-    rep = find_rep(session, workspace_id=workspace.id, user_id=user_id) if workspace else None
-    if rep is None:
-        return False
+def apply_profile(rep: Rep, user: dict[str, Any], now: datetime) -> bool:
+    """Store what a Slack profile says about a rep; True when something changed.
+
+    Only the IANA name is kept (tz_offset misses DST changes ahead); a profile without a
+    valid zone clears it, so the rep follows the workspace default. A deleted account
+    gets no more digests.
+    """
+    tz = user.get("tz")
+    zone = tz if valid_zone(tz) else None
+    deactivated = bool(user.get("deleted"))
+    changed = rep.tz != zone or (rep.deactivated_at is not None) != deactivated
+    rep.tz = zone
     rep.tz_checked_at = now
-    if rep.tz == tz:
-        return False
-    rep.tz = tz
-    rep.updated_at = now
-    return True
+    if deactivated and rep.deactivated_at is None:
+        rep.deactivated_at = now
+    elif not deactivated:
+        rep.deactivated_at = None
+    if changed:
+        rep.updated_at = now
+    return changed
+
+
+def profile_changed(session: Session, *, team_id: str, user: dict[str, Any], now: datetime) -> bool:
+    """A user_change event: apply the profile to a rep we know; never create one."""
+    user_id = user.get("id")
+    known = find_rep_in_team(session, team_id=team_id, user_id=user_id) if user_id else None
+    return known is not None and apply_profile(known[0], user, now)

@@ -1,8 +1,6 @@
 """Keep reps' time zones current: a paginated users.list per workspace (nightly or
-`revive users refresh`), and one profile at a time for the user_change event.
-
-Only the IANA name is stored (never tz_offset); a profile without a valid zone clears it,
-so the rep follows the workspace default_tz.
+`revive users refresh`). The user_change event applies one profile the same way
+(bot.reps.apply_profile).
 """
 
 from __future__ import annotations
@@ -10,14 +8,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
+from bot.reps import apply_profile
 from bot.services import Services
 from bot.slack_client import make_client
-from bot.workspace_settings import valid_zone
 from store.db import unit_of_work
 from store.models import Rep, Workspace
 
@@ -37,23 +34,6 @@ class RefreshReport:
             f"{self.workspaces} workspace(s), {self.checked} rep(s) checked, {self.changed} changed"
         )
         return text + "".join(f"; {p}" for p in self.problems)
-
-
-def apply_profile(rep: Rep, user: dict[str, Any], now: datetime) -> bool:
-    """Store what Slack says about a rep; True when something changed."""
-    tz = user.get("tz")
-    zone = tz if valid_zone(tz) else None
-    deactivated = bool(user.get("deleted"))
-    changed = rep.tz != zone or (rep.deactivated_at is not None) != deactivated
-    rep.tz = zone
-    rep.tz_checked_at = now
-    if deactivated and rep.deactivated_at is None:
-        rep.deactivated_at = now  # a deleted account gets no more digests
-    elif not deactivated:
-        rep.deactivated_at = None
-    if changed:
-        rep.updated_at = now
-    return changed
 
 
 def refresh_zones(services: Services, *, now: datetime) -> RefreshReport:

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.settings_modal import settings_from_state, settings_modal, settings_problems
 from bot.home import current_settings, home_tab, save_settings
-from bot.reps import update_zone
+from bot.reps import profile_changed
 from bot.services import services_of
 from handlers._context import rep_request
 from store.db import unit_of_work
@@ -60,16 +60,13 @@ def on_settings_submitted(
 
 
 def on_user_change(event: dict[str, Any], context: BoltContext) -> None:
-    """Follow a rep's new time zone (the IANA name; tz_offset is ignored, it misses DST)."""
+    """Follow a rep's profile: a new time zone, or an account deleted or restored."""
     user = event.get("user") or {}
     team_id = context.team_id or user.get("team_id")
-    user_id = user.get("id")
-    if not team_id or not user_id:
+    if not team_id or not user.get("id"):
         return
     services = services_of(context)
     with unit_of_work(services.sessions) as session:
-        changed = update_zone(
-            session, team_id=team_id, user_id=user_id, tz=user.get("tz"), now=services.clock()
-        )
+        changed = profile_changed(session, team_id=team_id, user=user, now=services.clock())
     if changed:
-        log.info("time zone of %s in %s updated from their profile", user_id, team_id)
+        log.info("profile of %s in %s applied (time zone or status)", user.get("id"), team_id)

@@ -269,3 +269,17 @@ def test_a_slow_home_publish_holds_no_database_connection(live: LiveApp) -> None
     assert live.fake.calls_to("views.publish") == [], "list answered while Slack was slow"
     assert "dormant prospects" in answer["text"]
     live.fake.wait_for("views.publish")
+
+
+def test_user_change_deactivates_a_deleted_account_and_restores_it(live: LiveApp) -> None:
+    open_home(live)
+    deleted = user_change("U1", "America/New_York")
+    deleted["user"]["deleted"] = True
+    live.driver.event(deleted)
+    live.wait_until(lambda: (r := stored_rep(live)) is not None and r.deactivated_at is not None)
+    live.driver.event(user_change("U1", "Europe/Lisbon"))
+    live.wait_until(
+        lambda: (r := stored_rep(live)) is not None
+        and r.deactivated_at is None
+        and r.tz == "Europe/Lisbon"
+    )
