@@ -38,7 +38,6 @@ ADD_ANYWAY = "revive_add_anyway"  # duplicate prompt
 ADD_CANCEL = "revive_add_cancel"
 HOME_ADD = "revive_home_add"
 HOME_SETTINGS = "revive_home_settings"
-SITUATION_SELECT = "revive_situation"  # in the add modal, dispatches to refresh hints
 OUTCOME_SELECT = "revive_outcome_select"
 REEVALUATE_BLOCK = "revive_reevaluate"  # the re-evaluate card's buttons
 
