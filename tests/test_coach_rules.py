@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot import coach
+from bot.coach_dates import renewal_window_start
 from bot.domain import (
     COACH_SETTING_LIMITS,
     WEEKDAYS,
@@ -417,6 +418,8 @@ def test_settings_out_of_range_values_are_refused_naming_the_knob(name: str) -> 
 def test_settings_no_negative_lead_time_and_lead_shorter_than_the_term() -> None:
     with pytest.raises(ValueError, match="contract_lead_days must be between 0 and 365"):
         CoachSettings(contract_lead_days=-5)
-    assert CoachSettings(contract_lead_days=0).contract_lead_days == 0
+    # Zero is allowed and means "call on the day the contract ends".
+    end = date(2027, 3, 1)
+    assert renewal_window_start(end, CoachSettings(contract_lead_days=0)) == end
     with pytest.raises(ValueError, match="shorter than contract_term_days"):
         CoachSettings(contract_lead_days=200, contract_term_days=180)
