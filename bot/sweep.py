@@ -129,7 +129,7 @@ def sweep(
     """Deliver every digest due at `at`; leases and pacing follow services.clock()."""
     if at.tzinfo is None:
         raise ValueError("sweep needs an aware instant")
-    from bot.digest import compose_digest, compose_digests, digest_metadata
+    from bot.digest import compose_digests, digest_metadata
 
     compose_batch: BatchComposer = compose_digests
     if composer is not None:
@@ -138,7 +138,6 @@ def sweep(
         services=services,
         at=at,
         owner=owner or default_owner(),
-        compose=composer or compose_digest,
         compose_batch=compose_batch,
         metadata=metadata or digest_metadata,
         options=options or SweepOptions(),
@@ -174,7 +173,6 @@ class _Run:
     services: Services
     at: datetime
     owner: str
-    compose: Composer
     compose_batch: BatchComposer
     metadata: MetadataFor
     options: SweepOptions
@@ -330,21 +328,27 @@ def _compose_batch(run: _Run, plan: _Plan, rows: list[outbox.Claimed]) -> dict[i
     Any error here leaves the batch empty-handed: each row is then composed alone, so one
     bad digest fails only its own row.
     """
+    try:
+        return _compose_rows(run, plan, rows)
+    except Exception:
+        log.warning("composing a batch of digests failed; composing them one by one", exc_info=True)
+        return {}
+
+
+def _compose_rows(run: _Run, plan: _Plan, rows: list[outbox.Claimed]) -> dict[int, _Composed]:
+    """Fresh facts (a rep may have paused since the plan) and the digests, read-only."""
     session = run.services.sessions()
     try:
         workspace = session.get(Workspace, plan.workspace_id)
         assert workspace is not None
-        reps = {
-            rep.id: rep
-            for rep in session.scalars(select(Rep).where(Rep.id.in_([r.rep_id for r in rows])))
-        }
+        reps = _reps_by_id(session, [row.rep_id for row in rows])
         prepared: dict[int, _Composed] = {}
         to_compose: list[outbox.Claimed] = []
         jobs: list[tuple[RepContext, date]] = []
         for row in rows:
             rep = reps.get(row.rep_id)
             if rep is None:
-                continue  # composed alone, which reports it
+                raise LookupError(f"rep {row.rep_id} no longer exists")
             not_due = _not_due(run, plan, rep, row)
             if not_due is not None:
                 prepared[row.id] = not_due
@@ -356,16 +360,17 @@ def _compose_batch(run: _Run, plan: _Plan, rows: list[outbox.Claimed]) -> dict[i
         for row, digest in zip(to_compose, digests, strict=True):
             prepared[row.id] = _Composed(digest, hints.get(row.rep_id))
         return prepared
-    except Exception:
-        log.warning("composing a batch of digests failed; composing them one by one", exc_info=True)
-        return {}
     finally:
         session.rollback()
         session.close()
 
 
+def _reps_by_id(session: Session, rep_ids: list[int]) -> dict[int, Rep]:
+    return {rep.id: rep for rep in session.scalars(select(Rep).where(Rep.id.in_(rep_ids)))}
+
+
 def _not_due(run: _Run, plan: _Plan, rep: Rep, row: outbox.Claimed) -> _Composed | None:
-    """Fresh facts (the rep may have paused since the plan): is the row still due now?"""
+    """Is the row still due now? If not, say whether it is too early (ours to hand back)."""
     facts: MorningFacts = morning_facts(rep, plan.settings)
     if is_due(facts, run.at, plan.settings) == row.local_date:
         return None
@@ -373,25 +378,6 @@ def _not_due(run: _Run, plan: _Plan, rep: Rep, row: outbox.Claimed) -> _Composed
     # enqueued at its reminder time: hand it back, it is not ours to skip.
     start, _ = delivery_window(facts, row.local_date, plan.settings)
     return _Composed(None, None, not_due=True, too_early=run.at < start)
-
-
-def _compose(run: _Run, plan: _Plan, row: outbox.Claimed) -> _Composed:
-    """One row's digest, read-only: the fallback when its batch could not be composed."""
-    session = run.services.sessions()
-    try:
-        rep = session.get(Rep, row.rep_id)
-        workspace = session.get(Workspace, plan.workspace_id)
-        assert rep is not None and workspace is not None
-        not_due = _not_due(run, plan, rep, row)
-        if not_due is not None:
-            return not_due
-        ctx = context_for(rep, workspace, run.at)
-        digest = run.compose(session, ctx, row.local_date)
-        hint = outbox.known_dm_channel(session, rep_id=rep.id)
-        return _Composed(digest, hint)
-    finally:
-        session.rollback()
-        session.close()
 
 
 def _deliver(
@@ -405,7 +391,7 @@ def _deliver(
         report.lines.append(SweepLine(plan.team_id, user_id, row.local_date, outcome, detail))
 
     try:
-        composed = prepared or _compose(run, plan, row)
+        composed = prepared or _compose_rows(run, plan, [row])[row.id]
     except Exception as error:
         # A bug composing one rep's digest must not stop the others' mornings.
         log.exception("composing the digest of rep %s failed", row.rep_id)
@@ -643,10 +629,7 @@ def _preview(run: _Run, plan: _Plan) -> None:
         assert workspace is not None
         size = run.options.batch_size
         for chunk in (plan.due[i : i + size] for i in range(0, len(plan.due), size)):
-            reps = {
-                rep.id: rep
-                for rep in session.scalars(select(Rep).where(Rep.id.in_([d.rep_id for d in chunk])))
-            }
+            reps = _reps_by_id(session, [due.rep_id for due in chunk])
             done: dict[outbox.DueDigest, str] = {}
             for due in chunk:
                 row = rows.get((due.rep_id, due.local_date))

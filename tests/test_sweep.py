@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.digest import digest_metadata
+from bot.reps import RepContext
 from bot.services import Services
 from bot.slack_client import make_client
 from bot.sweep import SweepOptions, SweepReport, sweep
@@ -489,10 +491,14 @@ def test_a_batch_that_cannot_be_composed_is_composed_one_by_one(
 ) -> None:
     import bot.digest
 
-    def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("batch read failed")
+    real = bot.digest.compose_digests
 
-    monkeypatch.setattr(bot.digest, "compose_digests", broken)
+    def batch_read_fails(session: Session, jobs: list[tuple[RepContext, date]]) -> list[object]:
+        if len(jobs) > 1:
+            raise RuntimeError("batch read failed")
+        return list(real(session, jobs))
+
+    monkeypatch.setattr(bot.digest, "compose_digests", batch_read_fails)
     at = FRIDAY + timedelta(hours=8, minutes=30)
     for user_id in ("U1", "U2"):
         _seed_due(env, user_id, "Europe/Paris", [f"{user_id}-a"], at)
@@ -500,3 +506,27 @@ def test_a_batch_that_cannot_be_composed_is_composed_one_by_one(
     report = sweep(env.services, at, options=FAST, sleep=env.sleep)
     assert (report.sent, report.failed) == (2, 0)
     assert "U1-a" in str(env.fake.messages("U1")[0].blocks)
+
+
+def test_one_rep_whose_digest_cannot_be_composed_fails_alone(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.digest
+
+    real = bot.digest.compose_digests
+
+    def fails_for_u1(session: Session, jobs: list[tuple[RepContext, date]]) -> list[object]:
+        if any(ctx.rep.slack_user_id == "U1" for ctx, _ in jobs):
+            raise RuntimeError("U1's digest cannot be drawn")
+        return list(real(session, jobs))
+
+    monkeypatch.setattr(bot.digest, "compose_digests", fails_for_u1)
+    at = FRIDAY + timedelta(hours=8, minutes=30)
+    for user_id in ("U1", "U2"):
+        _seed_due(env, user_id, "Europe/Paris", [f"{user_id}-a"], at)
+    env.clock.set(at)
+    report = sweep(env.services, at, options=FAST, sleep=env.sleep)
+    assert (report.sent, report.failed) == (1, 1)
+    assert env.fake.messages("U1") == [] and len(env.fake.messages("U2")) == 1
+    failed = [line for line in report.lines if line.outcome == "failed"]
+    assert [(line.user_id, "cannot be drawn" in line.detail) for line in failed] == [("U1", True)]
