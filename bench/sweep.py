@@ -8,7 +8,7 @@ fresh process so its wall time and peak RSS are its own:
   reads      the sweep's own reads (store.repo.due_prospects_by_rep: prospects and their
              touches) per claimed batch of reps, and per rep for comparison;
   due items  bot.usecases.reading.due_items_for per batch: the reads + coaching;
-  sweep      bot.sweep.sweep(...) against the fake Slack answering at once, pacing off.
+  sweep      bot.reminders.sweep.sweep(...) against the fake Slack answering at once, pacing off.
 
     python bench/sweep.py [--reps 10000] [--prospects 50] [--backend sqlite|postgres]
     python bench/sweep.py --reps 500 --prospects 50        # a quick run
@@ -34,10 +34,10 @@ import common
 from sqlalchemy import bindparam, select, text
 
 from bot.domain import ProspectStatus
+from bot.reminders.sweep import SweepOptions, sweep
 from bot.reps import context_for
 from bot.services import Services
 from bot.settings import load_settings
-from bot.sweep import SweepOptions, sweep
 from bot.usecases.reading import due_items_for
 from bot.workspace_settings import WorkspaceSettings
 from store.db import make_engine, make_session_factory
@@ -208,7 +208,7 @@ def phase_batched(url: str, workspace_id: int, at: datetime) -> dict[str, Any]:
 def phase_sweep(
     url: str, at: datetime, api_url: str, dry_run: bool, profiled: bool = False
 ) -> dict[str, Any]:
-    """bot.sweep.sweep, pacing off: with dry_run, the plan and every digest composed, read-only."""
+    """The sweep, pacing off: with dry_run, the plan and every digest composed, read-only."""
     settings = load_settings(
         {
             "SLACK_BOT_TOKEN": TOKEN,

@@ -132,7 +132,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     services = Services(settings=settings, sessions=make_session_factory(engine))
     app = build_app(services)
     if settings.scheduler_enabled and not args.no_scheduler:
-        from bot.ticker import start_ticker
+        from bot.reminders.ticker import start_ticker
 
         start_ticker(services)  # daemon threads: they end with the process
     else:
@@ -182,7 +182,7 @@ def _services_at_head(settings: Settings, at: datetime | None) -> Services | Non
 
 
 def run_sweep(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.sweep import SweepOptions, sweep
+    from bot.reminders.sweep import SweepOptions, sweep
 
     services = _services_at_head(settings, args.at)
     if services is None:
@@ -212,7 +212,7 @@ def run_sweep(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_users_refresh(settings: Settings) -> int:
-    from bot.tz_refresh import refresh_zones
+    from bot.reminders.profiles import refresh_zones
 
     services = _services_at_head(settings, None)
     if services is None:

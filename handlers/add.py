@@ -30,7 +30,7 @@ from bot.blocks.add_modal import (
 from bot.blocks.command_replies import Reply, added_confirmation, duplicate_prompt, who
 from bot.errors import UserError
 from bot.mrkdwn import escape
-from bot.quick_add import parse_quick_add, pending_from_json, pending_to_json
+from bot.parsing.quick_add import parse_quick_add, pending_from_json, pending_to_json
 from bot.reps import RepContext
 from bot.usecases.adding import NewProspect, add_prospect, duplicates_of, problems_with
 from handlers._context import rep_request

@@ -15,10 +15,10 @@ from slack_sdk import WebClient
 from bot import coach, texts
 from bot.blocks import command_replies as replies
 from bot.blocks.command_replies import Reply
-from bot.dates_text import split_trailing_date
 from bot.domain import EventKind, Outcome, ProspectStatus
 from bot.errors import UserError
 from bot.mrkdwn import escape, truncate
+from bot.parsing.dates import split_trailing_date
 from bot.usecases.events import announce
 from bot.usecases.outcomes import OutcomeInput, log_outcome
 from bot.usecases.reading import rep_stats

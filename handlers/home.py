@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.settings_modal import settings_from_state, settings_modal, settings_problems
-from bot.home import current_settings, home_tab, save_settings
 from bot.reps import profile_changed
 from bot.services import services_of
+from bot.usecases.home import current_settings, home_tab, save_settings
 from handlers._context import rep_request
 from store.db import unit_of_work
 

@@ -25,11 +25,11 @@ from bot.blocks.tactic_card import (
     outcome_modal,
     read_outcome_form,
 )
-from bot.digest import redrawn_digest
+from bot.coach.playbook import human_date
 from bot.domain import DecisionKind, Outcome, WalkAwayReason
 from bot.errors import NotFoundOrNotYours
 from bot.mrkdwn import escape
-from bot.playbook import human_date
+from bot.usecases.digest import redrawn_digest
 from bot.usecases.outcomes import (
     OutcomeInput,
     decide,

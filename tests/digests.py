@@ -9,11 +9,11 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.digest import compose_digest, digest_metadata
 from bot.domain import Situation
 from bot.reps import RepContext, rep_context
 from bot.slack_client import make_client
 from bot.usecases.adding import NewProspect, add_prospect
+from bot.usecases.digest import compose_digest, digest_metadata
 from store.db import unit_of_work
 from tests.conftest import LiveApp
 from tests.fakeslack import Message

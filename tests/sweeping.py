@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import ids
+from bot.reminders.sweep import SweepOptions
 from bot.reps import RepContext
 from bot.services import Services
 from bot.settings import load_settings
-from bot.sweep import SweepOptions
 from store.db import make_engine, make_session_factory, unit_of_work
 from store.migrate import upgrade
 from store.models import DigestOutbox, Rep

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from bot.cli import build_parser
 from bot.domain import Situation
+from bot.reminders.ticker import REFRESH_JOB_ID, SWEEP_JOB_ID, start_ticker
 from bot.reps import context_for
 from bot.services import Services, system_clock
-from bot.ticker import REFRESH_JOB_ID, SWEEP_JOB_ID, start_ticker
 from bot.usecases.adding import NewProspect, add_prospect
 from store.db import unit_of_work
 from store.models import Rep

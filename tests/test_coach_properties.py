@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import coach
+from bot.coach.playbook import render
 from bot.domain import (
     COACH_SETTING_LIMITS,
     WEEKDAYS,
@@ -25,7 +26,6 @@ from bot.domain import (
     Situation,
     TouchFacts,
 )
-from bot.playbook import render
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 3, 2)

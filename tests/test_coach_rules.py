@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot import coach
-from bot.coach_dates import renewal_window_start
+from bot.coach.dates import renewal_window_start
 from bot.domain import (
     COACH_SETTING_LIMITS,
     WEEKDAYS,
@@ -29,7 +29,7 @@ from bot.domain import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-COACH_MODULES = [*sorted((ROOT / "bot").glob("coach*.py")), ROOT / "bot" / "playbook.py"]
+COACH_MODULES = sorted((ROOT / "bot" / "coach").glob("*.py"))
 TODAY = date(2026, 3, 2)  # a Monday
 S = CoachSettings()
 
@@ -87,8 +87,8 @@ def test_rule_coach_imports_no_slack_or_sqlalchemy() -> None:
 
 
 def test_rule_coach_modules_import_only_the_standard_library_and_pure_bot_modules() -> None:
-    allowed_bot = {"bot.domain", "bot.errors", "bot.playbook"} | {
-        f"bot.{path.stem}" for path in COACH_MODULES
+    allowed_bot = {"bot.domain", "bot.errors"} | {
+        f"bot.coach.{path.stem}" for path in COACH_MODULES
     }
     for path in COACH_MODULES:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -423,3 +423,18 @@ def test_settings_no_negative_lead_time_and_lead_shorter_than_the_term() -> None
     assert renewal_window_start(end, CoachSettings(contract_lead_days=0)) == end
     with pytest.raises(ValueError, match="shorter than contract_term_days"):
         CoachSettings(contract_lead_days=200, contract_term_days=180)
+
+
+def test_rule_importing_the_coach_loads_no_slack_and_no_database() -> None:
+    # A fresh interpreter: this test process has long since imported everything.
+    probe = (
+        "import sys, bot.coach\n"
+        "heavy = sorted(m for m in sys.modules\n"
+        "               if m.split('.')[0] in {'slack_bolt', 'slack_sdk', 'sqlalchemy', 'store'})\n"
+        "print(','.join(heavy))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

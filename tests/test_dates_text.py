@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.dates_text import format_date, parse_date, split_trailing_date
+from bot.parsing.dates import format_date, parse_date, split_trailing_date
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 

@@ -18,9 +18,9 @@ from bot.blocks.digest import (
     prospect_blocks,
     shown_in,
 )
-from bot.digest import digest_metadata
 from bot.domain import Outcome, ProspectFacts, Situation
 from bot.mrkdwn import MESSAGE_BLOCKS_MAX
+from bot.usecases.digest import digest_metadata
 from bot.usecases.reading import DueItem
 from tests.fakeslack import blocks_text
 

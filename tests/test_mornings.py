@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain import WEEKDAYS
-from bot.mornings import MorningFacts, is_due, morning_facts
+from bot.reminders.mornings import MorningFacts, is_due, morning_facts
 from bot.workspace_settings import WorkspaceSettings
 from store.models import Rep
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.pacing import Pacer
+from bot.reminders.pacing import Pacer
 from store.db import make_engine, make_session_factory, unit_of_work
 from store.migrate import upgrade
 from store.repo import ensure_workspace

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import CoachSettings, ProspectFacts, Situation
-from bot.playbook import (
+from bot.coach.playbook import (
     EVENT_TACTICS,
     FALLBACKS,
     HOMEWORK,
@@ -27,6 +26,7 @@ from bot.playbook import (
     tactic_card,
     template_fields,
 )
+from bot.domain import CoachSettings, ProspectFacts, Situation
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -49,7 +49,7 @@ def prospect(situation: Situation = Situation.WENT_QUIET, **fields: object) -> P
 
 def test_rule_playbook_imports_no_slack_or_sqlalchemy() -> None:
     code = (
-        "import sys, bot.playbook, bot.coach; "
+        "import sys, bot.coach.playbook, bot.coach; "
         "print(sorted({m.split('.')[0] for m in sys.modules} "
         "& {'slack_sdk', 'slack_bolt', 'sqlalchemy'}))"
     )
@@ -69,7 +69,7 @@ def test_playbook_has_exactly_the_17_tactics_of_section_2() -> None:
 
 @pytest.mark.parametrize("tactic", TACTICS.values(), ids=list(TACTICS))
 def test_tactic_is_complete_data_with_a_button_sized_title(tactic: object) -> None:
-    from bot.playbook import Tactic
+    from bot.coach.playbook import Tactic
 
     assert isinstance(tactic, Tactic)
     assert 0 < len(tactic.title) <= 30  # a Slack button label

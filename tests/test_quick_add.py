@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.domain import Situation
-from bot.quick_add import parse_quick_add, pending_from_json, pending_to_json
+from bot.parsing.quick_add import parse_quick_add, pending_from_json, pending_to_json
 from bot.usecases.adding import NewProspect, problems_with
 
 TODAY = date(2026, 11, 24)

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.digest import digest_metadata
+from bot.reminders.sweep import SweepOptions, SweepReport, sweep
 from bot.reps import RepContext
 from bot.services import Services
 from bot.slack_client import make_client
-from bot.sweep import SweepOptions, SweepReport, sweep
+from bot.usecases.digest import digest_metadata
 from store import outbox
 from store.db import unit_of_work
 from store.models import DigestOutbox, Workspace
@@ -438,8 +438,8 @@ def _seed_due(env: Env, user_id: str, tz: str, names: list[str], at: datetime) -
 
 
 def test_digests_composed_as_a_batch_equal_digests_composed_one_by_one(env: Env) -> None:
-    from bot.digest import compose_digests, digest_of
     from bot.reps import rep_context
+    from bot.usecases.digest import compose_digests, digest_of
     from bot.usecases.reading import items_by_id
 
     at = FRIDAY + timedelta(hours=22)  # Saturday already in Sydney, Friday in Paris
@@ -489,16 +489,16 @@ def test_the_real_composer_gives_each_rep_of_a_batch_their_own_digest(env: Env) 
 def test_a_batch_that_cannot_be_composed_is_composed_one_by_one(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.digest
+    import bot.usecases.digest
 
-    real = bot.digest.compose_digests
+    real = bot.usecases.digest.compose_digests
 
     def batch_read_fails(session: Session, jobs: list[tuple[RepContext, date]]) -> list[object]:
         if len(jobs) > 1:
             raise RuntimeError("batch read failed")
         return list(real(session, jobs))
 
-    monkeypatch.setattr(bot.digest, "compose_digests", batch_read_fails)
+    monkeypatch.setattr(bot.usecases.digest, "compose_digests", batch_read_fails)
     at = FRIDAY + timedelta(hours=8, minutes=30)
     for user_id in ("U1", "U2"):
         _seed_due(env, user_id, "Europe/Paris", [f"{user_id}-a"], at)
@@ -511,16 +511,16 @@ def test_a_batch_that_cannot_be_composed_is_composed_one_by_one(
 def test_one_rep_whose_digest_cannot_be_composed_fails_alone(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.digest
+    import bot.usecases.digest
 
-    real = bot.digest.compose_digests
+    real = bot.usecases.digest.compose_digests
 
     def fails_for_u1(session: Session, jobs: list[tuple[RepContext, date]]) -> list[object]:
         if any(ctx.rep.slack_user_id == "U1" for ctx, _ in jobs):
             raise RuntimeError("U1's digest cannot be drawn")
         return list(real(session, jobs))
 
-    monkeypatch.setattr(bot.digest, "compose_digests", fails_for_u1)
+    monkeypatch.setattr(bot.usecases.digest, "compose_digests", fails_for_u1)
     at = FRIDAY + timedelta(hours=8, minutes=30)
     for user_id in ("U1", "U2"):
         _seed_due(env, user_id, "Europe/Paris", [f"{user_id}-a"], at)

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest import digest_metadata
+from bot.reminders.sweep import SweepOptions, sweep
 from bot.services import Services
 from bot.settings import load_settings
-from bot.sweep import SweepOptions, sweep
+from bot.usecases.digest import digest_metadata
 from store.db import make_engine, make_session_factory
 from tests.conftest import Clock
 from tests.fakeslack import FakeSlack

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from bot.reminders.profiles import PAGE_SIZE, refresh_zones
 from bot.reps import apply_profile
 from bot.services import Services
-from bot.tz_refresh import PAGE_SIZE, refresh_zones
 from store.db import unit_of_work
 from store.models import Rep
 from tests.conftest import Clock

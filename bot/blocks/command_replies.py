@@ -12,9 +12,9 @@ from typing import Any
 from bot import coach, ids
 from bot.blocks.walk_reasons import short_label
 from bot.coach import TacticChoice
-from bot.dates_text import format_date
 from bot.domain import EventKind, ProspectFacts
 from bot.mrkdwn import MESSAGE_BLOCKS_MAX, SECTION_TEXT_MAX, escape, md, plain, truncate
+from bot.parsing.dates import format_date
 from bot.usecases.adding import NewProspect
 from bot.usecases.reading import RepStats
 

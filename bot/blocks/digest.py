@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot import coach, ids
+from bot.coach.playbook import human_date
 from bot.domain import Outcome
 from bot.mrkdwn import (
     BUTTON_TEXT_MAX,
@@ -23,7 +24,6 @@ from bot.mrkdwn import (
     plain,
     truncate,
 )
-from bot.playbook import human_date
 from bot.usecases.reading import DueItem
 
 PROSPECT_BLOCKS = 3

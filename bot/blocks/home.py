@@ -1,4 +1,4 @@
-"""The App Home tab: a pure builder from HomeData (gathered by bot.home) to a home view."""
+"""The App Home tab: a pure builder from HomeData (gathered by bot.usecases.home) to a home view."""
 
 from __future__ import annotations
 

@@ -10,9 +10,9 @@ from typing import Any
 from bot import coach, ids
 from bot.blocks.state import element_state
 from bot.blocks.walk_reasons import CHOICE as WALK_REASON_LABELS
+from bot.coach.playbook import human_date
 from bot.domain import ProspectFacts, WalkAwayReason
 from bot.mrkdwn import OPTION_TEXT_MAX, SECTION_TEXT_MAX, escape, md, plain, truncate
-from bot.playbook import human_date
 
 TITLE_MAX = 24
 HISTORY_SHOWN_MAX = 40

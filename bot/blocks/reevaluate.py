@@ -8,9 +8,9 @@ from typing import Any
 from bot import coach, ids
 from bot.blocks.prospect_modals import WALK_REASON_LABELS, walk_reason_option, who
 from bot.coach import Reevaluation
+from bot.coach.playbook import human_date
 from bot.domain import DecisionKind, ProspectFacts, WalkAwayReason
 from bot.mrkdwn import BUTTON_TEXT_MAX, escape, md, plain
-from bot.playbook import human_date
 
 
 def reevaluate_text(facts: ProspectFacts) -> str:

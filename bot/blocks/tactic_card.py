@@ -14,9 +14,9 @@ from typing import Any
 from bot import ids
 from bot.blocks.prospect_modals import read_walk_reason, walk_reason_input, who
 from bot.blocks.state import read_text
+from bot.coach.playbook import TacticCard, human_date
 from bot.domain import Outcome, ProspectFacts, WalkAwayReason
 from bot.mrkdwn import OPTION_TEXT_MAX, escape, md, plain
-from bot.playbook import TacticCard, human_date
 from bot.usecases.outcomes import LEARNED_MAX
 
 TITLE = "Tactic card"

@@ -4,19 +4,19 @@ Pure rules over the values of bot.domain — no Slack, no database, no clock:
 `today` (the rep's local date) is always a parameter. The rules live in small
 modules re-exported here:
 
-- bot.playbook        the playbook as data (tactics, situations, rendering)
-- bot.coach_dates     workdays, proposal expiry, renewal cycles, first due dates
-- bot.coach_state     what the history says (silence, blank runs, went-quiet step)
-- bot.coach_select    which tactics fit today, and the re-evaluation question
-- bot.coach_due       why a prospect is due today
-- bot.coach_outcomes  what an outcome, a decision or an event does next
+- bot.coach.playbook        the playbook as data (tactics, situations, rendering)
+- bot.coach.dates     workdays, proposal expiry, renewal cycles, first due dates
+- bot.coach.state     what the history says (silence, blank runs, went-quiet step)
+- bot.coach.select    which tactics fit today, and the re-evaluation question
+- bot.coach.due       why a prospect is due today
+- bot.coach.outcomes  what an outcome, a decision or an event does next
 """
 
 from __future__ import annotations
 
-from bot.coach_dates import first_due, next_workday, proposal_expiry
-from bot.coach_due import due_reason
-from bot.coach_outcomes import (
+from bot.coach.dates import first_due, next_workday, proposal_expiry
+from bot.coach.due import due_reason
+from bot.coach.outcomes import (
     InvalidOutcome,
     Transition,
     apply_outcome,
@@ -25,14 +25,7 @@ from bot.coach_outcomes import (
     normalise_name,
     resurface,
 )
-from bot.coach_select import (
-    Reevaluation,
-    TacticChoice,
-    keep_going_tactic,
-    pending_reevaluation,
-    tactics_for,
-)
-from bot.playbook import (
+from bot.coach.playbook import (
     HOMEWORK,
     OMITTED_TACTICS,
     SITUATIONS,
@@ -42,6 +35,13 @@ from bot.playbook import (
     render_tactic,
     situation_from_text,
     tactic_card,
+)
+from bot.coach.select import (
+    Reevaluation,
+    TacticChoice,
+    keep_going_tactic,
+    pending_reevaluation,
+    tactics_for,
 )
 
 __all__ = [

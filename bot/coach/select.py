@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.coach_dates import (
+from bot.coach.dates import (
     DEFAULT_SETTINGS,
     proposal_expired,
     proposal_expiry,
     renewal_window_start,
 )
-from bot.coach_state import (
+from bot.coach.playbook import EVENT_TACTICS, TACTICS, Tactic, human_date
+from bot.coach.state import (
     Context,
     QuietMode,
     blank_run,
@@ -41,7 +42,6 @@ from bot.domain import (
     TouchFacts,
     WalkAwayReason,
 )
-from bot.playbook import EVENT_TACTICS, TACTICS, Tactic, human_date
 
 # Rotation pools: the coach starts at the top and moves on past the last one used.
 TALKING_AGAIN = ("permission_to_say_no", "real_reason", "be_a_resource")

@@ -13,9 +13,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.reminders.profiles import refresh_zones
+from bot.reminders.sweep import Composer, MetadataFor, SweepReport, default_owner, sweep
 from bot.services import Services, system_clock
-from bot.sweep import Composer, MetadataFor, SweepReport, default_owner, sweep
-from bot.tz_refresh import refresh_zones
 
 log = logging.getLogger(__name__)
 

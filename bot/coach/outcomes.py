@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.coach_dates import (
+from bot.coach.dates import (
     DEFAULT_SETTINGS,
     contract_cycle_end,
     days,
@@ -21,8 +21,9 @@ from bot.coach_dates import (
     schedule,
     situation_cadence_days,
 )
-from bot.coach_select import Reevaluation, pending_reevaluation
-from bot.coach_state import next_step
+from bot.coach.playbook import EVENT_TACTICS, HOMEWORK, TACTICS, Tactic
+from bot.coach.select import Reevaluation, pending_reevaluation
+from bot.coach.state import next_step
 from bot.domain import (
     WEEKDAYS,
     CoachSettings,
@@ -37,7 +38,6 @@ from bot.domain import (
     WalkAwayReason,
 )
 from bot.errors import UserError
-from bot.playbook import EVENT_TACTICS, HOMEWORK, TACTICS, Tactic
 
 
 class InvalidOutcome(UserError, ValueError):

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from bot.coach_dates import contract_cycle_end, proposal_expired
+from bot.coach.dates import contract_cycle_end, proposal_expired
+from bot.coach.playbook import TACTICS, WENT_QUIET_SEQUENCE, Tactic
 from bot.domain import CoachSettings, Outcome, ProspectFacts, TouchFacts
-from bot.playbook import TACTICS, WENT_QUIET_SEQUENCE, Tactic
 
 NOT_CONTACTS = frozenset({Outcome.SNOOZED, Outcome.WALKED_AWAY})
 FINAL_STEP = TACTICS["final_notice"].sequence_step or 0

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from bot.coach_dates import DEFAULT_SETTINGS, proposal_expiry
-from bot.coach_select import pending_reevaluation
-from bot.coach_state import (
+from bot.coach.dates import DEFAULT_SETTINGS, proposal_expiry
+from bot.coach.playbook import human_date
+from bot.coach.select import pending_reevaluation
+from bot.coach.state import (
     Context,
     QuietMode,
     contacts,
@@ -30,7 +31,6 @@ from bot.domain import (
     TouchFacts,
     WalkAwayReason,
 )
-from bot.playbook import human_date
 
 
 def due_reason(

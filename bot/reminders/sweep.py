@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 
 from bot import ids
 from bot.errors import UserError
-from bot.mornings import MorningFacts, delivery_window, is_due, morning_facts
-from bot.pacing import Pacer, Sleep
+from bot.reminders.mornings import MorningFacts, delivery_window, is_due, morning_facts
+from bot.reminders.pacing import Pacer, Sleep
 from bot.reps import RepContext, context_for
 from bot.services import Services
 from bot.slack_client import make_client
@@ -129,7 +129,7 @@ def sweep(
     """Deliver every digest due at `at`; leases and pacing follow services.clock()."""
     if at.tzinfo is None:
         raise ValueError("sweep needs an aware instant")
-    from bot.digest import compose_digests, digest_metadata
+    from bot.usecases.digest import compose_digests, digest_metadata
 
     compose_batch: BatchComposer = compose_digests
     if composer is not None:

@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any
 
 from bot import coach
-from bot.dates_text import parse_date
 from bot.domain import Situation
+from bot.parsing.dates import parse_date
 from bot.usecases.adding import NewProspect
 
 DATE_FIELDS = frozenset(

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.coach_dates import DEFAULT_SETTINGS, contract_cycle_end, proposal_expiry
+from bot.coach.dates import DEFAULT_SETTINGS, contract_cycle_end, proposal_expiry
 from bot.domain import CoachSettings, EventKind, ProspectFacts, Situation
 
 ALL_SITUATIONS = frozenset(Situation)
