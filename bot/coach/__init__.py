@@ -4,7 +4,8 @@ Pure rules over the values of bot.domain — no Slack, no database, no clock:
 `today` (the rep's local date) is always a parameter. The rules live in small
 modules re-exported here:
 
-- bot.coach.playbook        the playbook as data (tactics, situations, rendering)
+- bot.coach.playbook  the playbook as data: tactics, situations, which tactic fits where
+                      (FITS), and rendering
 - bot.coach.dates     workdays, proposal expiry, renewal cycles, first due dates
 - bot.coach.state     what the history says (silence, blank runs, went-quiet step)
 - bot.coach.select    which tactics fit today, and the re-evaluation question
@@ -26,10 +27,12 @@ from bot.coach.outcomes import (
     resurface,
 )
 from bot.coach.playbook import (
+    FITS,
     HOMEWORK,
     OMITTED_TACTICS,
     SITUATIONS,
     TACTICS,
+    Lane,
     Tactic,
     render,
     render_tactic,
@@ -45,11 +48,13 @@ from bot.coach.select import (
 )
 
 __all__ = [
+    "FITS",
     "HOMEWORK",
     "OMITTED_TACTICS",
     "SITUATIONS",
     "TACTICS",
     "InvalidOutcome",
+    "Lane",
     "Reevaluation",
     "Tactic",
     "TacticChoice",

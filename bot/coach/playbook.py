@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from bot.coach.dates import DEFAULT_SETTINGS, contract_cycle_end, proposal_expiry
 from bot.domain import CoachSettings, EventKind, ProspectFacts, Situation
-
-ALL_SITUATIONS = frozenset(Situation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,16 +39,33 @@ AYLING = Source("Reviving a lead that went quiet", "Stuart Ayling")
 
 @dataclass(frozen=True, slots=True)
 class Tactic:
+    """What a tactic is. Where the coach offers it, and in which order, is FITS below."""
+
     id: str
     title: str  # a Slack button label: at most 30 characters
     purpose: str  # one line
     source: Source
-    situations: frozenset[Situation]  # where the coach offers it
-    sequence_step: int | None  # its place in the went-quiet sequence
     what_to_do: str  # for the rep
     talk_track: str  # draft for the prospect, a template
     cadence_days: int  # usual gap to the next touch; the workspace settings drive real dates
     event: EventKind | None = None  # the event that puts it first
+
+    # Derived from FITS on every read, so the table stays the one source (and a test
+    # that changes the table sees these change with it).
+    @property
+    def situations(self) -> frozenset[Situation]:
+        """The situations where the coach offers it, in any lane."""
+        return frozenset(
+            situation
+            for situation, lanes in FITS.items()
+            if any(self.id in ids for ids in lanes.values())
+        )
+
+    @property
+    def sequence_step(self) -> int | None:
+        """Its place in the went-quiet sequence (1-based), None outside it."""
+        steps = FITS.get(Situation.WENT_QUIET, {}).get(Lane.SEQUENCE, ())
+        return steps.index(self.id) + 1 if self.id in steps else None
 
 
 def _tactics(*tactics: Tactic) -> dict[str, Tactic]:
@@ -62,15 +78,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Find the real reason",
         purpose="Get past the polite excuse to what actually stopped the deal.",
         source=ROSEN_SIX_WAYS,
-        situations=frozenset(
-            {
-                Situation.SAID_NO,
-                Situation.CHOSE_COMPETITOR,
-                Situation.WENT_QUIET,
-                Situation.MISSING_FEATURE,
-            }
-        ),
-        sequence_step=None,
         what_to_do=(
             "Don't re-pitch. Ask about their goals for this year and what still gets in "
             "their way today, then what would have to be different about us for a second "
@@ -93,8 +100,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Do your homework",
         purpose="Prepare so the contact brings them something, not just a nudge.",
         source=ROSEN_SIX_WAYS,
-        situations=frozenset(),  # a preparation card shown with every tactic, never a touch
-        sequence_step=None,
         what_to_do=(
             "Before any contact: read their latest news, press releases and reports; see "
             "where they stand against their rivals and how that moved; think through what "
@@ -116,8 +121,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Get their attention",
         purpose="Give them one strong, new reason to talk again, framed as results.",
         source=ROSEN_CLOSED_DOORS,
-        situations=frozenset({Situation.SAID_NO, Situation.BIG_COMPANY, Situation.WENT_QUIET}),
-        sequence_step=None,
         what_to_do=(
             "Write a short note, or open a call, around one idea that would make a visible "
             "difference for them, stated as the result they would see. One idea, not a "
@@ -137,8 +140,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Be a resource",
         purpose="Bring something useful and relevant, never a bare “just checking in”.",
         source=ROSEN_CLOSED_DOORS,
-        situations=ALL_SITUATIONS,
-        sequence_step=None,
         what_to_do=(
             "Pick one thing worth their time: a result a similar client got, a change in "
             "their industry, a useful guide, or an extra we can now include at no added "
@@ -158,10 +159,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Sell measurable results",
         purpose="Put a number on what changes for them: time, cost, risk or effort.",
         source=ROSEN_CLOSED_DOORS,
-        situations=frozenset(
-            {Situation.SAID_NO, Situation.BIG_COMPANY, Situation.UNHAPPY_WITH_PROVIDER}
-        ),
-        sequence_step=None,
         what_to_do=(
             "Lead with an outcome you can quantify: hours saved, overhead cut, money kept, "
             "fewer headaches. Base it on why existing customers actually bought; ask a "
@@ -181,8 +178,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Permission to say no",
         purpose="Make “no” a welcome answer so they tell you where things really stand.",
         source=SLIFE,
-        situations=frozenset({Situation.WENT_QUIET}),
-        sequence_step=None,
         what_to_do=(
             "When they resurface, or a new contact takes over, agree on the ground rules: "
             "a clear no is fine and saves everyone time, and you'd like to hear it as soon "
@@ -201,8 +196,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Voicemail, then email",
         purpose="Make replying easy: a short voicemail pointing to an email they can answer fast.",
         source=SLIFE,
-        situations=frozenset({Situation.WENT_QUIET}),
-        sequence_step=2,
         what_to_do=(
             "Call once. On voicemail, keep it under twenty seconds and say an email is on "
             "its way. The email reminds them they asked for the follow-up (when, and about "
@@ -226,8 +219,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Did I do something wrong?",
         purpose="A short, honest question that often gets a reply when nothing else has.",
         source=SLIFE,
-        situations=frozenset({Situation.WENT_QUIET}),
-        sequence_step=3,
         what_to_do=(
             "Two or three sentences, no attachment, no pitch. Recall that they asked you to "
             "follow up and that a few tries went unanswered, then ask plainly whether "
@@ -246,8 +237,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Copy the referrer",
         purpose="Loop in the person who introduced you, gently, never at the contact's expense.",
         source=SLIFE,
-        situations=frozenset({Situation.WENT_QUIET}),
-        sequence_step=4,
         what_to_do=(
             "Send the next email with the referrer in copy; it carries most weight when "
             "they are the contact's manager. Keep it warm and factual: thank the referrer "
@@ -267,8 +256,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Final notice: close the file",
         purpose="One last polite message with a deadline that closes the loop.",
         source=SLIFE,
-        situations=frozenset({Situation.WENT_QUIET}),
-        sequence_step=5,
         what_to_do=(
             "Say they asked you to stay in touch, that your messages went unanswered, that "
             "the proposal had a validity date, and that you are therefore closing their "
@@ -290,8 +277,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Call with the feature news",
         purpose="The capability they were missing now exists: be the first to tell them.",
         source=USZYNSKI,
-        situations=frozenset({Situation.MISSING_FEATURE}),
-        sequence_step=None,
         what_to_do=(
             "Call the same day if you can. Recall what they needed and why, tell them it is "
             "available now, and offer a short demo on their own use case. Email only if the "
@@ -311,8 +296,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Beat the renewal",
         purpose="Reach them before the competitor's contract rolls over, while they still choose.",
         source=USZYNSKI,
-        situations=frozenset({Situation.COMPETITOR_CONTRACT}),
-        sequence_step=None,
         what_to_do=(
             "Call well before the end date. Don't attack the incumbent: offer to help them "
             "compare options so the renewal is a decision, not a default. Ask who is "
@@ -332,8 +315,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Frustrated-customer check-in",
         purpose="Check back every few months: their patience with the provider may have run out.",
         source=USZYNSKI,
-        situations=frozenset({Situation.UNHAPPY_WITH_PROVIDER}),
-        sequence_step=None,
         what_to_do=(
             "Ask how things are going with their provider and listen; don't pile on. If "
             "the frustration has grown, offer a concrete next step. Bring something useful "
@@ -352,8 +333,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Land a slice of the business",
         purpose="If the whole account is out of reach, win one team, site or product line.",
         source=USZYNSKI,
-        situations=frozenset({Situation.BIG_COMPANY}),
-        sequence_step=None,
         what_to_do=(
             "Keep in touch with each decision maker, not just one. Look for a piece you can "
             "win now: a region, a department, a pilot, a second-supplier role. Time it with "
@@ -373,14 +352,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Be there when they stumble",
         purpose="When their provider hits trouble, offer help, never gossip.",
         source=USZYNSKI,
-        situations=frozenset(
-            {
-                Situation.COMPETITOR_CONTRACT,
-                Situation.UNHAPPY_WITH_PROVIDER,
-                Situation.CHOSE_COMPETITOR,
-            }
-        ),
-        sequence_step=None,
         what_to_do=(
             "Don't mention the news and never repeat rumours. Name the concrete business "
             "problem that brought that provider's customers to us, and offer yourself as a "
@@ -401,8 +372,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Ask how delivery went",
         purpose="Weeks after the rival delivered, ask how it measures up: about them, not it.",
         source=USZYNSKI,
-        situations=frozenset({Situation.CHOSE_COMPETITOR}),
-        sequence_step=None,
         what_to_do=(
             "Call the decision maker. Ask how the service and the quality have held up "
             "against what they expected. Keep every question about their needs and "
@@ -421,8 +390,6 @@ TACTICS: dict[str, Tactic] = _tactics(
         title="Take the pressure off",
         purpose="Assume the answer is no so they can reply without losing face.",
         source=AYLING,
-        situations=frozenset({Situation.WENT_QUIET}),
-        sequence_step=1,
         what_to_do=(
             "If the phone doesn't reach them, leave a short voicemail saying an email "
             "follows and asking them to open it. In the email, assume they won't go ahead: "
@@ -445,10 +412,74 @@ TACTICS: dict[str, Tactic] = _tactics(
 
 HOMEWORK: Tactic = TACTICS["homework"]
 
-# The went-quiet sequence, in order; copy_referrer is skipped when no referrer is known.
-WENT_QUIET_SEQUENCE: tuple[Tactic, ...] = tuple(
-    sorted((t for t in TACTICS.values() if t.sequence_step), key=lambda t: t.sequence_step or 0)
-)
+
+class Lane(StrEnum):
+    """One ordered list of tactics in a situation; bot.coach.select picks the lane for today
+    and starts after the tactic used last time."""
+
+    SEQUENCE = "sequence"  # went quiet and still silent: strictly one step after another
+    TALKING = "talking"  # went quiet, then answered again (or a successor took over)
+    SLOW = "slow"  # went quiet, sequence finished, the rep kept going
+    OPENER = "opener"  # offered first until it has been used once
+    ROTATION = "rotation"  # the usual rotation
+    RENEWAL_WINDOW = "renewal_window"  # a contract inside the lead time before it ends
+    NEWS = "news"  # the event tactic that brings these prospects back (see below)
+
+
+# Which tactics fit which situation, and in which order: the one source for selection
+# (bot.coach.select) and for Tactic.situations / Tactic.sequence_step.
+# - The position in the went-quiet SEQUENCE is the step number stored on each prospect:
+#   append a new step rather than insert one, or prospects already under way jump a step.
+#   copy_referrer is skipped when no referrer is known (bot.coach.state).
+# - NEWS is what the situation is waiting for; a matching event puts its tactic first
+#   whatever the situation (EVENT_TACTICS), so selection never reads this lane.
+# - homework is in no lane: it is the preparation card shown with every tactic.
+FITS: dict[Situation, dict[Lane, tuple[str, ...]]] = {
+    Situation.WENT_QUIET: {
+        Lane.SEQUENCE: (
+            "no_pressure",
+            "voicemail_email",
+            "did_i_offend",
+            "copy_referrer",
+            "final_notice",
+        ),
+        Lane.TALKING: ("permission_to_say_no", "real_reason", "be_a_resource"),
+        Lane.SLOW: ("be_a_resource", "new_ideas"),
+    },
+    Situation.SAID_NO: {
+        Lane.OPENER: ("real_reason",),
+        Lane.ROTATION: ("new_ideas", "be_a_resource", "measurable_results"),
+    },
+    Situation.MISSING_FEATURE: {
+        Lane.ROTATION: ("be_a_resource", "real_reason"),
+        Lane.NEWS: ("feature_now_available",),
+    },
+    Situation.COMPETITOR_CONTRACT: {
+        Lane.RENEWAL_WINDOW: ("before_renewal", "be_a_resource"),
+        Lane.ROTATION: ("be_a_resource", "before_renewal"),  # outside the renewal window
+        Lane.NEWS: ("competitor_trouble",),
+    },
+    Situation.UNHAPPY_WITH_PROVIDER: {
+        Lane.ROTATION: ("periodic_checkin", "be_a_resource", "measurable_results"),
+        Lane.NEWS: ("competitor_trouble",),
+    },
+    Situation.BIG_COMPANY: {
+        Lane.ROTATION: ("land_a_slice", "new_ideas", "measurable_results", "be_a_resource"),
+    },
+    Situation.CHOSE_COMPETITOR: {
+        Lane.ROTATION: ("how_did_it_go", "real_reason", "be_a_resource"),
+        Lane.NEWS: ("competitor_trouble",),
+    },
+}
+
+
+def lane(situation: Situation, which: Lane) -> tuple[Tactic, ...]:
+    """The tactics of one lane, in order; empty when the situation has no such lane."""
+    return tuple(TACTICS[i] for i in FITS.get(situation, {}).get(which, ()))
+
+
+# The went-quiet steps, as the data stands at import (selection calls lane() each time).
+WENT_QUIET_SEQUENCE: tuple[Tactic, ...] = lane(Situation.WENT_QUIET, Lane.SEQUENCE)
 EVENT_TACTICS: dict[EventKind, Tactic] = {t.event: t for t in TACTICS.values() if t.event}
 
 

@@ -15,7 +15,7 @@ from bot.coach.dates import (
     proposal_expiry,
     renewal_window_start,
 )
-from bot.coach.playbook import EVENT_TACTICS, TACTICS, Tactic, human_date
+from bot.coach.playbook import EVENT_TACTICS, TACTICS, Lane, Tactic, human_date, lane
 from bot.coach.state import (
     Context,
     QuietMode,
@@ -43,16 +43,6 @@ from bot.domain import (
     WalkAwayReason,
 )
 
-# Rotation pools: the coach starts at the top and moves on past the last one used.
-TALKING_AGAIN = ("permission_to_say_no", "real_reason", "be_a_resource")
-QUIET_SLOW_LANE = ("be_a_resource", "new_ideas")
-SAID_NO_ROTATION = ("new_ideas", "be_a_resource", "measurable_results")
-POOLS: dict[Situation, tuple[str, ...]] = {
-    Situation.MISSING_FEATURE: ("be_a_resource", "real_reason"),
-    Situation.UNHAPPY_WITH_PROVIDER: ("periodic_checkin", "be_a_resource", "measurable_results"),
-    Situation.BIG_COMPANY: ("land_a_slice", "new_ideas", "measurable_results", "be_a_resource"),
-    Situation.CHOSE_COMPETITOR: ("how_did_it_go", "real_reason", "be_a_resource"),
-}
 MAX_CHOICES = 3
 
 
@@ -150,11 +140,15 @@ def _event_choice(ctx: Context) -> TacticChoice | None:
     return TacticChoice(EVENT_TACTICS[event.kind], reason)
 
 
+def _ids(situation: Situation, which: Lane) -> tuple[str, ...]:
+    return tuple(t.id for t in lane(situation, which))
+
+
 def _went_quiet(ctx: Context) -> list[TacticChoice]:
     p = ctx.prospect
     mode = quiet_mode(p, ctx.done, ctx.today, ctx.settings)
     if mode is QuietMode.TALKING:
-        ids = rotate(TALKING_AGAIN, ctx.done)
+        ids = rotate(_ids(Situation.WENT_QUIET, Lane.TALKING), ctx.done)
         if (
             ctx.done
             and ctx.done[-1].outcome is Outcome.CONTACT_LEFT
@@ -185,7 +179,7 @@ def _went_quiet(ctx: Context) -> list[TacticChoice]:
             TACTICS[i],
             "Sequence finished, slow lane: " + _reason(i, ctx)[0].lower() + _reason(i, ctx)[1:],
         )
-        for i in rotate(QUIET_SLOW_LANE, ctx.done)
+        for i in rotate(_ids(Situation.WENT_QUIET, Lane.SLOW), ctx.done)
     ]
 
 
@@ -195,22 +189,17 @@ def _choice(tactic_id: str, ctx: Context) -> TacticChoice:
 
 def _situation_choices(ctx: Context) -> list[TacticChoice]:
     situation = ctx.prospect.situation
-    used = {t.tactic_id for t in ctx.done}
     if situation is Situation.WENT_QUIET:
         return _went_quiet(ctx)
-    if situation is Situation.SAID_NO:
-        ids = rotate(SAID_NO_ROTATION, ctx.done)
-        if "real_reason" not in used:
-            ids = ["real_reason", *ids]
-        return [_choice(i, ctx) for i in ids]
-    if situation is Situation.COMPETITOR_CONTRACT:
+    used = {t.tactic_id for t in ctx.done}
+    openers = [i for i in _ids(situation, Lane.OPENER) if i not in used]
+    pool = _ids(situation, Lane.ROTATION)
+    window = _ids(situation, Lane.RENEWAL_WINDOW)
+    if window:
         end = ctx.renewal_end()
-        inside = end is None or ctx.today >= renewal_window_start(end, ctx.settings)
-        pool = (
-            ("before_renewal", "be_a_resource") if inside else ("be_a_resource", "before_renewal")
-        )
-        return [_choice(i, ctx) for i in rotate(pool, ctx.done)]
-    return [_choice(i, ctx) for i in rotate(POOLS[situation], ctx.done)]
+        if end is None or ctx.today >= renewal_window_start(end, ctx.settings):
+            pool = window  # unknown end: treat it as near, so the rep finds it out
+    return [_choice(i, ctx) for i in [*openers, *rotate(pool, ctx.done)]]
 
 
 def tactics_for(

@@ -13,11 +13,10 @@ from datetime import date
 from enum import Enum
 
 from bot.coach.dates import contract_cycle_end, proposal_expired
-from bot.coach.playbook import TACTICS, WENT_QUIET_SEQUENCE, Tactic
-from bot.domain import CoachSettings, Outcome, ProspectFacts, TouchFacts
+from bot.coach.playbook import TACTICS, Lane, Tactic, lane
+from bot.domain import CoachSettings, Outcome, ProspectFacts, Situation, TouchFacts
 
 NOT_CONTACTS = frozenset({Outcome.SNOOZED, Outcome.WALKED_AWAY})
-FINAL_STEP = TACTICS["final_notice"].sequence_step or 0
 
 # ---- history -----------------------------------------------------------------
 
@@ -75,7 +74,7 @@ def quiet_sequence(prospect: ProspectFacts) -> list[Tactic]:
     """The went-quiet steps for this prospect: copy_referrer only when a referrer is known."""
     return [
         t
-        for t in WENT_QUIET_SEQUENCE
+        for t in lane(Situation.WENT_QUIET, Lane.SEQUENCE)
         if t.id != "copy_referrer" or (prospect.referrer or "").strip()
     ]
 
@@ -98,7 +97,8 @@ def quiet_mode(
 ) -> QuietMode:
     if done and done[-1].outcome is not Outcome.NO_REPLY:
         return QuietMode.TALKING
-    if proposal_expired(prospect, today, settings) and prospect.sequence_step < FINAL_STEP:
+    final_step = TACTICS["final_notice"].sequence_step or 0
+    if proposal_expired(prospect, today, settings) and prospect.sequence_step < final_step:
         return QuietMode.EXPIRED
     return QuietMode.SEQUENCE if next_step(prospect) else QuietMode.FINISHED
 
