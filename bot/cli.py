@@ -3,23 +3,56 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy.exc import OperationalError
 
 from bot.services import Services
-from bot.settings import ConfigError, Settings, configure_logging, load_settings, redact_url
+from bot.settings import (
+    PORT_RANGE,
+    SERVE_CREDENTIALS,
+    ConfigError,
+    Settings,
+    bounded_int,
+    configure_logging,
+    load_settings,
+    redact_url,
+)
+from bot.slack_client import NETWORK_ERRORS, SlackSetupError, unreachable
 from store.db import make_engine, make_session_factory
 from store.migrate import current_revision, head_revision, upgrade
 
+if TYPE_CHECKING:
+    from slack_bolt import App
+    from waitress.server import BaseWSGIServer, MultiSocketServer
+
 log = logging.getLogger("revive")
+
+# Exit codes, documented in README "Exit codes". 1 is left to Python (an unexpected crash),
+# 3 is `revive sweep`'s "a due digest could not be delivered".
+EXIT_CONFIG = 2  # configuration or set-up: fix the environment, .env or command line
+EXIT_SLACK = 4  # Slack could not be reached, or it refused a token
+EXIT_DATABASE = 5  # the database could not be reached or opened
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
+
+# The Slack credentials each command needs before it starts.
+NEEDS: dict[str, Collection[str]] = {"serve": SERVE_CREDENTIALS, "users": ("SLACK_BOT_TOKEN",)}
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line like every other start-up problem."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_CONFIG, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="revive",
         description="Revive: a Slack coach that brings dormant prospects back to life.",
     )
@@ -29,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="migrate the database, then serve Slack (Socket Mode if SLACK_APP_TOKEN is set)",
     )
-    serve.add_argument("--port", type=int, help="HTTP port (default $PORT or 3000)")
+    serve.add_argument("--port", type=port_number, help="HTTP port (default $PORT or 3000)")
     serve.add_argument(
         "--no-scheduler",
         action="store_true",
@@ -71,6 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def port_number(text: str) -> int:
+    port = bounded_int(text.strip(), *PORT_RANGE)
+    if port is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a port; give a number from {PORT_RANGE[0]} to {PORT_RANGE[1]}"
+        )
+    return port
+
+
 def instant(text: str) -> datetime:
     """An aware ISO 8601 instant for --at; a clear complaint otherwise."""
     try:
@@ -87,29 +129,45 @@ def instant(text: str) -> datetime:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every problem of set-up or environment is one line on stderr and a
+    documented exit code, never a traceback."""
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings(require_slack=args.command == "serve")
+        settings = load_settings(require_slack=NEEDS.get(args.command, ()))
         configure_logging(settings.log_level)
-        if args.command == "db":
-            return run_db(settings, args.db_command)
-        if args.command == "serve":
-            return run_serve(settings, args)
-        if args.command == "sweep":
-            return run_sweep(settings, args)
-        if args.command == "users":
-            return run_users_refresh(settings)
+        return run_command(settings, args)
     except ConfigError as error:
-        print(error, file=sys.stderr)
-        return 2
+        return fail(str(error), EXIT_CONFIG)
+    except SlackSetupError as error:
+        return fail(str(error), EXIT_SLACK)
+    except NETWORK_ERRORS as error:
+        # Only Slack is spoken to over urllib: `users refresh` mid-way, or what a sweep lets out.
+        return fail(unreachable(settings.slack_api_url, error), EXIT_SLACK)
     except OperationalError as error:
-        print(
+        return fail(
             f"Revive cannot reach its database at {redact_url(settings.database_url)}: "
-            f"{error.orig}. Check DATABASE_URL and that the server is running.",
-            file=sys.stderr,
+            f"{error.orig}. Check DATABASE_URL, that the server is running, or that the "
+            "SQLite file's folder exists and is writable.",
+            EXIT_DATABASE,
         )
-        return 3
-    return 1
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+def run_command(settings: Settings, args: argparse.Namespace) -> int:
+    if args.command == "db":
+        return run_db(settings, args.db_command)
+    if args.command == "serve":
+        return run_serve(settings, args)
+    if args.command == "sweep":
+        return run_sweep(settings, args)
+    return run_users_refresh(settings)
+
+
+def fail(message: str, code: int) -> int:
+    """Print `message` as one line (drivers' errors span several) and return `code`."""
+    print(" ".join(message.split()), file=sys.stderr)
+    return code
 
 
 def run_db(settings: Settings, command: str) -> int:
@@ -124,37 +182,70 @@ def run_db(settings: Settings, command: str) -> int:
 
 
 def run_serve(settings: Settings, args: argparse.Namespace) -> int:
+    """Check with Slack, bind the port, migrate, start the ticker, serve: each step that can
+    fail for a set-up reason comes before the ones that write or send anything."""
     from bot.app import build_app
-    from bot.server import make_http_server
+    from bot.slack_client import check_app_token, check_bot_token
 
+    check_bot_token(settings.slack_bot_token, settings.slack_api_url)
+    if settings.slack_app_token is not None:
+        check_app_token(settings.slack_app_token, settings.slack_api_url)
     engine = make_engine(settings.database_url)
-    upgrade(engine)
     services = Services(settings=settings, sessions=make_session_factory(engine))
     app = build_app(services)
+    port = settings.port if args.port is None else args.port
+    server = None if settings.socket_mode else listen(app, port)
+    upgrade(engine)
     if settings.scheduler_enabled and not args.no_scheduler:
         from bot.reminders.ticker import start_ticker
 
         start_ticker(services)  # daemon threads: they end with the process
     else:
         log.info("reminder ticker off: run `revive sweep` from cron or another process")
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        from bot.slack_client import make_client
-
-        log.info("Revive connecting to Slack in Socket Mode")
-        handler = SocketModeHandler(
-            app,
-            settings.slack_app_token,
-            web_client=make_client(settings.slack_app_token, settings.slack_api_url),
-        )
-        handler.start()
+    if server is None:
+        serve_socket_mode(app, settings)
         return 0
-    port = args.port or settings.port
-    server = make_http_server(app, port=port)
     log.info("Revive listening on http://0.0.0.0:%s/slack/events", port)
     server.run()
     return 0
+
+
+def listen(app: App, port: int) -> BaseWSGIServer | MultiSocketServer:
+    """The HTTP server, bound; a port that cannot be had is a set-up problem, said in words."""
+    from bot.server import make_http_server
+
+    try:
+        return make_http_server(app, port=port)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            why = "another process is using it; stop that process or"
+        elif error.errno == errno.EACCES:
+            why = "this user may not use it (ports below 1024 need privileges);"
+        else:
+            why = f"{error.strerror or error};"
+        raise ConfigError(
+            f"Revive cannot listen on port {port}: {why} choose another port with --port or PORT."
+        ) from None
+
+
+def serve_socket_mode(app: App, settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack_client import make_client
+
+    log.info("Revive connecting to Slack in Socket Mode")
+    handler = SocketModeHandler(
+        app,
+        settings.slack_app_token,
+        web_client=make_client(settings.slack_app_token, settings.slack_api_url),
+    )
+    try:
+        handler.start()
+    except SlackApiError as error:
+        # Checked at start already: this is Slack changing its mind between two calls.
+        code = error.response.get("error")
+        raise SlackSetupError(f"Slack refused the Socket Mode connection ({code}).") from None
 
 
 def _services_at_head(settings: Settings, at: datetime | None) -> Services | None:
@@ -213,10 +304,12 @@ def run_sweep(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_users_refresh(settings: Settings) -> int:
     from bot.reminders.profiles import refresh_zones
+    from bot.slack_client import check_bot_token
 
     services = _services_at_head(settings, None)
     if services is None:
-        return 2
+        return EXIT_CONFIG
+    check_bot_token(settings.slack_bot_token, settings.slack_api_url)
     report = refresh_zones(services, now=services.clock())
     print(f"Time zones refreshed: {report.summary()}")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -12,8 +13,12 @@ from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+log = logging.getLogger(__name__)
+
 
 def alembic_config(database_url: str) -> Config:
+    # No alembic.ini and no fileConfig() in env.py: Alembic never reconfigures the process's
+    # logging; its own INFO chatter is held to warnings by bot.settings.configure_logging.
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     # ConfigParser interpolation would choke on a '%' in a password.
@@ -25,8 +30,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision`, reusing the caller's engine (and its pragmas)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        before = MigrationContext.configure(connection).get_current_revision()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        after = MigrationContext.configure(connection).get_current_revision()
+    if after != before:
+        # One line when the schema changed, instead of Alembic's lines on every start.
+        log.info("database schema upgraded from %s to %s", before or "empty", after)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -39,9 +39,9 @@ def wait_healthy(base: str, process: subprocess.Popen[str], timeout: float = 30.
     raise AssertionError("revive serve did not become healthy")
 
 
-@pytest.fixture
-def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[str]:
-    port = free_port()
+def start_serve(
+    tmp_path: Path, fake_slack: FakeSlack, *args: str, port: int
+) -> subprocess.Popen[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
     env = {
         **clean,
@@ -52,22 +52,34 @@ def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'revive.db'}",
         "PORT": str(port),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--no-scheduler"],
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--no-scheduler", *args],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    """Stop `revive serve`; its stderr, checked for what must never be logged."""
+    process.terminate()
+    _, stderr = process.communicate(timeout=10)
+    assert BOT_TOKEN not in stderr, "the bot token must never reach the logs"
+    return stderr
+
+
+@pytest.fixture
+def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[str]:
+    port = free_port()
+    process = start_serve(tmp_path, fake_slack, port=port)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, process)
         yield base
     finally:
-        process.terminate()
-        _, stderr = process.communicate(timeout=10)
-        assert BOT_TOKEN not in stderr, "the bot token must never reach the logs"
+        stop(process)
 
 
 def test_serve_answers_a_signed_help_and_refuses_an_unsigned_one(
@@ -78,3 +90,20 @@ def test_serve_answers_a_signed_help_and_refuses_an_unsigned_one(
     assert answer.status == 200
     assert "/revive add" in answer.json()["text"]
     assert driver.command("U1", "help", sign=False).status == 401
+
+
+def test_port_flag_wins_over_PORT_and_serve_says_where_it_listens(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    flag_port, env_port = free_port(), free_port()
+    process = start_serve(tmp_path, fake_slack, "--port", str(flag_port), port=env_port)
+    try:
+        wait_healthy(f"http://127.0.0.1:{flag_port}", process)
+    finally:
+        stderr = stop(process)
+    assert f"listening on http://0.0.0.0:{flag_port}/slack/events" in stderr
+    assert f":{env_port}/" not in stderr
+    # Quiet start: the bot token was checked once, and no library narrates its machinery.
+    assert [c.method for c in fake_slack.calls] == ["auth.test"]
+    for noise in ("alembic", "will be unused", "apscheduler", "Traceback"):
+        assert noise not in stderr, stderr

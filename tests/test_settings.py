@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
+from dotenv import dotenv_values
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
-from bot.settings import ConfigError, load_settings, read_environment, redact_url
+from bot.settings import (
+    QUIET_LOGGERS,
+    SLACK_CREDENTIALS,
+    ConfigError,
+    bounded_int,
+    configure_logging,
+    database_url_problem,
+    is_placeholder,
+    load_settings,
+    read_environment,
+    redact_url,
+)
 
 GOOD = {"SLACK_BOT_TOKEN": "xoxb-1-abc", "SLACK_SIGNING_SECRET": "s3cret"}
 
@@ -84,3 +98,89 @@ def test_dotenv_file_is_read_and_the_environment_wins(
     values = read_environment(str(env_file))
     assert values["SLACK_BOT_TOKEN"] == "xoxb-from-file"
     assert values["PORT"] == "5000"
+
+
+REPO = Path(__file__).parents[1]
+
+
+def test_every_slack_value_of_env_example_is_a_placeholder() -> None:
+    example = dotenv_values(REPO / ".env.example")
+    slack = {name: value for name, value in example.items() if name.startswith("SLACK_")}
+    assert set(slack) == set(SLACK_CREDENTIALS)
+    assert all(value and is_placeholder(value) for value in slack.values()), slack
+    assert not is_placeholder("xoxb-1-abc") and not is_placeholder("s3cret")
+
+
+def test_placeholders_count_as_missing_and_are_named() -> None:
+    example = {k: v for k, v in dotenv_values(REPO / ".env.example").items() if v is not None}
+    with pytest.raises(ConfigError) as caught:
+        load_settings(example)
+    assert (
+        "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_APP_TOKEN still hold the example "
+        "value from .env.example"
+    ) in str(caught.value)
+    with pytest.raises(ConfigError, match=r"SLACK_APP_TOKEN still holds .* for HTTP mode"):
+        load_settings({**example, **GOOD})
+    # Commands that need no Slack credentials run with an unedited copy; no token leaks in.
+    settings = load_settings(example, require_slack=False)
+    assert (settings.slack_bot_token, settings.slack_app_token) == ("", None)
+
+
+def test_a_command_can_require_only_the_bot_token() -> None:
+    with pytest.raises(ConfigError, match=r"SLACK_BOT_TOKEN is not set\."):
+        load_settings({"SLACK_SIGNING_SECRET": "x"}, require_slack=["SLACK_BOT_TOKEN"])
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1"}, require_slack=["SLACK_BOT_TOKEN"])
+    assert settings.slack_bot_token == "xoxb-1" and settings.slack_signing_secret == ""
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///revive.db", None),
+        ("sqlite://", None),
+        ("postgresql+psycopg://u:pw@db.internal:5432/revive", None),
+        ("postgresql+psycopg://u:pw@h:notaport/db", "port that is not a number"),
+        ("sqlite:", "is not a URL like"),
+        ("revive.db", "is not a URL like"),
+        ("foo://x", "must be sqlite:///path.db"),
+        ("mysql+pymysql://u@h/db", "must be sqlite:///path.db"),
+        ("sqlite+nosuch:///x.db", "driver SQLAlchemy does not know, 'sqlite+nosuch'"),
+        ("postgresql+asyncpg://u@h/db", "needs the Python module"),
+    ],
+)
+def test_database_urls_are_checked_before_any_connection(url: str, expected: str | None) -> None:
+    problem = database_url_problem(url)
+    if expected is None:
+        assert problem is None
+    else:
+        assert problem is not None and expected in problem
+        assert "pw" not in problem
+
+
+def test_bounded_int_takes_plain_whole_numbers_only() -> None:
+    assert bounded_int("3000", 1, 65535) == 3000
+    for text in ("0", "65536", "-1", "+80", " 80", "80.0", "²", "", "0x50"):
+        assert bounded_int(text, 1, 65535) is None, text
+
+
+def test_logging_keeps_libraries_quiet_unless_debugging(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    names = (*QUIET_LOGGERS, "slack_bolt")
+    saved = {name: logging.getLogger(name).level for name in names}
+    try:
+        configure_logging("INFO")
+        assert not logging.getLogger("alembic.runtime.migration").isEnabledFor(logging.INFO)
+        assert not logging.getLogger("apscheduler.scheduler").isEnabledFor(logging.INFO)
+        assert logging.getLogger("apscheduler.scheduler").isEnabledFor(logging.WARNING)
+        assert not logging.getLogger("slack_sdk.web.base_client").isEnabledFor(logging.ERROR)
+        with caplog.at_level(logging.WARNING, logger="slack_bolt"):
+            logging.getLogger("slack_bolt").warning(warning_client_prioritized_and_token_skipped())
+            logging.getLogger("slack_bolt").warning("a warning worth reading")
+        assert [r.getMessage() for r in caplog.records] == ["a warning worth reading"]
+        configure_logging("DEBUG")
+        assert logging.getLogger("alembic.runtime.migration").isEnabledFor(logging.DEBUG)
+        assert logging.getLogger("slack_sdk.web.base_client").isEnabledFor(logging.DEBUG)
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
