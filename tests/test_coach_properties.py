@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import coach
-from bot.coach.playbook import render
+from bot.coach.rendering import render
 from bot.domain import (
     COACH_SETTING_LIMITS,
     WEEKDAYS,

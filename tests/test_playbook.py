@@ -13,19 +13,20 @@ import pytest
 
 from bot.coach.playbook import (
     EVENT_TACTICS,
-    FALLBACKS,
     HOMEWORK,
     OMITTED_TACTICS,
-    SITUATIONS,
     TACTICS,
     WENT_QUIET_SEQUENCE,
+)
+from bot.coach.rendering import (
+    FALLBACKS,
     human_date,
     render,
     render_tactic,
-    situation_from_text,
     tactic_card,
     template_fields,
 )
+from bot.coach.situations import SITUATIONS, situation_from_text
 from bot.domain import CoachSettings, ProspectFacts, Situation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +58,19 @@ def test_rule_playbook_imports_no_slack_or_sqlalchemy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert run.stdout.strip() == "[]"
+
+
+def test_names_that_moved_out_of_the_playbook_module_still_import_from_it() -> None:
+    # Blocks and handlers import human_date and TacticCard from here: the split must not
+    # break them, and they must be the very objects of the new modules.
+    from bot.coach import playbook, rendering, situations
+    from bot.coach.playbook import TacticCard, human_date
+
+    assert human_date is rendering.human_date and TacticCard is rendering.TacticCard
+    assert playbook.render is rendering.render and playbook.FALLBACKS is FALLBACKS
+    assert playbook.situation_from_text is situations.situation_from_text
+    with pytest.raises(AttributeError):
+        playbook.no_such_name  # noqa: B018
 
 
 # ---- tactics ------------------------------------------------------------------------

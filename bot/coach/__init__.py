@@ -4,41 +4,33 @@ Pure rules over the values of bot.domain — no Slack, no database, no clock:
 `today` (the rep's local date) is always a parameter. The rules live in small
 modules re-exported here:
 
-- bot.coach.playbook  the playbook as data: tactics, situations, which tactic fits where
-                      (FITS), and rendering
-- bot.coach.dates     workdays, proposal expiry, renewal cycles, first due dates
-- bot.coach.state     what the history says (silence, blank runs, went-quiet step)
-- bot.coach.select    which tactics fit today, and the re-evaluation question
-- bot.coach.due       why a prospect is due today
-- bot.coach.outcomes  what an outcome, a decision or an event does next
+- bot.coach.playbook    the playbook as data: tactics, their sources, which fit where (FITS)
+- bot.coach.situations  the seven situations as data, and reading one from a rep's words
+- bot.coach.rendering   templates filled for one prospect, dates in words, tactic cards
+- bot.coach.dates       workdays, proposal expiry, renewal cycles, first due dates
+- bot.coach.state       what the history says (silence, blank runs, went-quiet step)
+- bot.coach.select      which tactics fit today, and the re-evaluation question
+- bot.coach.due         why a prospect is due today
+- bot.coach.outcomes    what an outcome or a decision does next
+- bot.coach.events      which prospects an event concerns, and how they come back
+- bot.coach.mentions    names on file found inside free text
 """
 
 from __future__ import annotations
 
 from bot.coach.dates import first_due, next_workday, proposal_expiry
 from bot.coach.due import due_reason
-from bot.coach.outcomes import (
-    InvalidOutcome,
-    Transition,
-    apply_outcome,
-    decide,
-    matches_event,
-    normalise_name,
-    resurface,
-)
+from bot.coach.events import matches_event, normalise_name, resurface
+from bot.coach.outcomes import InvalidOutcome, Transition, apply_outcome, decide
 from bot.coach.playbook import (
     FITS,
     HOMEWORK,
     OMITTED_TACTICS,
-    SITUATIONS,
     TACTICS,
     Lane,
     Tactic,
-    render,
-    render_tactic,
-    situation_from_text,
-    tactic_card,
 )
+from bot.coach.rendering import TacticCard, human_date, render, render_tactic, tactic_card
 from bot.coach.select import (
     Reevaluation,
     TacticChoice,
@@ -46,6 +38,7 @@ from bot.coach.select import (
     pending_reevaluation,
     tactics_for,
 )
+from bot.coach.situations import SITUATIONS, situation_from_text
 
 __all__ = [
     "FITS",
@@ -57,12 +50,14 @@ __all__ = [
     "Lane",
     "Reevaluation",
     "Tactic",
+    "TacticCard",
     "TacticChoice",
     "Transition",
     "apply_outcome",
     "decide",
     "due_reason",
     "first_due",
+    "human_date",
     "keep_going_tactic",
     "matches_event",
     "next_workday",

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from bot.coach.dates import DEFAULT_SETTINGS, proposal_expiry
-from bot.coach.playbook import human_date
+from bot.coach.rendering import human_date
 from bot.coach.select import pending_reevaluation
 from bot.coach.state import (
     Context,

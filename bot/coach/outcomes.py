@@ -1,22 +1,21 @@
-"""What an outcome, a decision or an event does to a prospect: the next state and date.
+"""What an outcome or a decision does to a prospect: the next state and date.
 
-Every function returns a Transition (new values to store); none stores
+Every function returns a Transition (new values to store; events.resurface too); none stores
 anything itself. Any logged contact resets the clock: the next date counts
 from today.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from bot.coach.dates import (
     DEFAULT_SETTINGS,
     contract_cycle_end,
     days,
-    next_workday,
     renewal_window_start,
     schedule,
     situation_cadence_days,
@@ -29,7 +28,6 @@ from bot.domain import (
     CoachSettings,
     DecisionKind,
     Event,
-    EventKind,
     Outcome,
     ProspectFacts,
     ProspectStatus,
@@ -65,6 +63,25 @@ LEAVES_ROTATION = {
     Outcome.WON: ProspectStatus.WON,
     Outcome.WALKED_AWAY: ProspectStatus.WALKED_AWAY,
 }
+
+
+def transition_from(prospect: ProspectFacts, **changes: Any) -> Transition:
+    """The prospect as it stands, dormant, with only `changes` applied: for what moves it
+    without a contact in rotation (a snooze, a decision, an event, leaving the list)."""
+    return replace(
+        Transition(
+            status=ProspectStatus.DORMANT,
+            next_touch_on=prospect.next_touch_on,
+            sequence_step=prospect.sequence_step,
+            nothing_new_streak=prospect.nothing_new_streak,
+            last_learned=prospect.last_learned,
+            new_contact_name=None,
+            reevaluate=None,
+            clear_event=False,
+            last_touch_on=prospect.last_touch_on,
+        ),
+        **changes,
+    )
 
 
 def _text(value: str | None) -> str | None:
@@ -143,6 +160,42 @@ def apply_outcome(
     `next_on`, when given, overrides the coach's date (moved to a workday).
     """
     tactic = _tactic(tactic_id)
+    learned, successor = _checked(outcome, today, learned, successor, next_on)
+    if outcome is Outcome.SNOOZED:  # not a contact: only the date moves
+        return transition_from(prospect, next_touch_on=schedule(next_on or today, today, workdays))
+    if outcome in LEAVES_ROTATION:
+        return transition_from(
+            prospect,
+            status=LEAVES_ROTATION[outcome],
+            next_touch_on=None,
+            # a walk-away keeps its blank run on record; a revival or a win clears it
+            nothing_new_streak=prospect.nothing_new_streak if outcome is Outcome.WALKED_AWAY else 0,
+            last_learned=learned or prospect.last_learned,
+            clear_event=True,
+            last_touch_on=today,
+        )
+    return _contact(
+        prospect,
+        history,
+        tactic,
+        outcome,
+        today=today,
+        settings=settings,
+        workdays=workdays,
+        learned=learned,
+        successor=successor,
+        next_on=next_on,
+    )
+
+
+def _checked(
+    outcome: Outcome,
+    today: date,
+    learned: str | None,
+    successor: str | None,
+    next_on: date | None,
+) -> tuple[str | None, str | None]:
+    """Refuse what can't be applied; else the learned text and the successor to store."""
     learned = _text(learned)
     if next_on is not None and next_on <= today:
         raise InvalidOutcome("Pick a day after today.")
@@ -158,34 +211,24 @@ def apply_outcome(
         successor = None
     if outcome in (Outcome.NO_REPLY, Outcome.NOTHING_NEW):
         learned = None
+    return learned, successor
 
-    if outcome is Outcome.SNOOZED:  # not a contact: only the date moves
-        return Transition(
-            status=ProspectStatus.DORMANT,
-            next_touch_on=schedule(next_on or today, today, workdays),
-            sequence_step=prospect.sequence_step,
-            nothing_new_streak=prospect.nothing_new_streak,
-            last_learned=prospect.last_learned,
-            new_contact_name=None,
-            reevaluate=None,
-            clear_event=False,
-            last_touch_on=prospect.last_touch_on,
-        )
-    if outcome in LEAVES_ROTATION:
-        return Transition(
-            status=LEAVES_ROTATION[outcome],
-            next_touch_on=None,
-            sequence_step=prospect.sequence_step,
-            nothing_new_streak=(
-                prospect.nothing_new_streak if outcome is Outcome.WALKED_AWAY else 0
-            ),
-            last_learned=learned or prospect.last_learned,
-            new_contact_name=None,
-            reevaluate=None,
-            clear_event=True,
-            last_touch_on=today,
-        )
 
+def _contact(
+    prospect: ProspectFacts,
+    history: Sequence[TouchFacts],
+    tactic: Tactic,
+    outcome: Outcome,
+    *,
+    today: date,
+    settings: CoachSettings,
+    workdays: frozenset[int],
+    learned: str | None,
+    successor: str | None,
+    next_on: date | None,
+) -> Transition:
+    """A contact that keeps the prospect dormant: the blank run, the went-quiet step, the
+    next date, and whether the coach now owes the walk-away question."""
     blank = outcome in (Outcome.NO_REPLY, Outcome.NOTHING_NEW) or (
         outcome is Outcome.NOT_NOW and not learned
     )
@@ -197,15 +240,6 @@ def apply_outcome(
             learned = f"{prospect.name.strip() or 'The contact'} left; {successor} took over"
     elif prospect.situation is Situation.WENT_QUIET and tactic.sequence_step:
         step = max(step, tactic.sequence_step)
-
-    if outcome is Outcome.NO_REPLY:
-        coach_date = _no_reply_next(prospect, tactic, today, settings)
-    elif outcome is Outcome.NOT_NOW:
-        coach_date = _not_now_next(prospect, tactic, today, settings)
-    elif outcome is Outcome.CONTACT_LEFT:  # reach the successor while the handover is fresh
-        coach_date = today + days(settings.went_quiet_spacing_days)
-    else:
-        coach_date = _regular_next(prospect, tactic, today, settings)
 
     event = prospect.pending_event
     after = replace(
@@ -219,6 +253,7 @@ def apply_outcome(
         pending_event=None if event and EVENT_TACTICS[event.kind] is tactic else event,
     )
     touch = TouchFacts(tactic_id=tactic.id, outcome=outcome, on=today, learned=learned)
+    coach_date = _coach_date(prospect, tactic, outcome, today, settings)
     return Transition(
         status=ProspectStatus.DORMANT,
         next_touch_on=schedule(next_on or coach_date, today, workdays),
@@ -230,6 +265,18 @@ def apply_outcome(
         clear_event=event is not None and after.pending_event is None,
         last_touch_on=today,
     )
+
+
+def _coach_date(
+    prospect: ProspectFacts, tactic: Tactic, outcome: Outcome, today: date, s: CoachSettings
+) -> date:
+    if outcome is Outcome.NO_REPLY:
+        return _no_reply_next(prospect, tactic, today, s)
+    if outcome is Outcome.NOT_NOW:
+        return _not_now_next(prospect, tactic, today, s)
+    if outcome is Outcome.CONTACT_LEFT:  # reach the successor while the handover is fresh
+        return today + days(s.went_quiet_spacing_days)
+    return _regular_next(prospect, tactic, today, s)
 
 
 def decide(
@@ -246,16 +293,8 @@ def decide(
     if decision is DecisionKind.WALK_AWAY:
         if reason is None:
             raise InvalidOutcome("Pick why you are walking away.")
-        return Transition(
-            status=ProspectStatus.WALKED_AWAY,
-            next_touch_on=None,
-            sequence_step=prospect.sequence_step,
-            nothing_new_streak=prospect.nothing_new_streak,
-            last_learned=prospect.last_learned,
-            new_contact_name=None,
-            reevaluate=None,
-            clear_event=True,
-            last_touch_on=prospect.last_touch_on,
+        return transition_from(
+            prospect, status=ProspectStatus.WALKED_AWAY, next_touch_on=None, clear_event=True
         )
     # Keep going: a clean slate and a different tactic, soon.
     soon = today + days(
@@ -266,53 +305,6 @@ def decide(
     planned = prospect.next_touch_on
     if planned is not None and today < planned < soon:
         soon = planned
-    return Transition(
-        status=ProspectStatus.DORMANT,
-        next_touch_on=schedule(soon, today, workdays),
-        sequence_step=prospect.sequence_step,
-        nothing_new_streak=0,
-        last_learned=prospect.last_learned,
-        new_contact_name=None,
-        reevaluate=None,
-        clear_event=False,
-        last_touch_on=prospect.last_touch_on,
-    )
-
-
-def normalise_name(text: str | None) -> str:
-    """Case and punctuation do not count: "Reporting-API" == "reporting api" == "ReportingAPI"."""
-    return re.sub(r"[\W_]+", "", (text or "").casefold())
-
-
-def matches_event(prospect: ProspectFacts, event: Event) -> bool:
-    """Does this event concern the prospect? Walked-away prospects match (dormant, not dead);
-    won and revived ones are customers or live deals, not dormant prospects."""
-    if prospect.status not in (ProspectStatus.DORMANT, ProspectStatus.WALKED_AWAY):
-        return False
-    subject = normalise_name(event.subject)
-    field = (
-        prospect.missing_feature
-        if event.kind is EventKind.FEATURE_SHIPPED
-        else (prospect.competitor)
-    )
-    return bool(subject) and subject == normalise_name(field)
-
-
-def resurface(
-    prospect: ProspectFacts, event: Event, today: date, workdays: frozenset[int] = WEEKDAYS
-) -> Transition:
-    """An event that matches brings the prospect back: due today, its tactic first."""
-    if not matches_event(prospect, event):
-        raise InvalidOutcome(f"{prospect.name} is not concerned by {event.subject!r}.")
-    return Transition(
-        status=ProspectStatus.DORMANT,
-        next_touch_on=next_workday(today, workdays),
-        sequence_step=prospect.sequence_step,
-        nothing_new_streak=0,  # a fresh reason to call: the blank run no longer counts
-        last_learned=prospect.last_learned,
-        new_contact_name=None,
-        reevaluate=None,
-        clear_event=False,
-        last_touch_on=prospect.last_touch_on,
-        pending_event=event,
+    return transition_from(
+        prospect, next_touch_on=schedule(soon, today, workdays), nothing_new_streak=0
     )

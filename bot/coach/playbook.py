@@ -1,22 +1,20 @@
-"""The revival playbook as data: situations, tactics, their sources, and rendering.
+"""The revival playbook as data: the tactics, their sources, and which fit where (FITS).
 
 Every text here is written in Revive's own words; each tactic credits the
-article it comes from (see ../shared/PLAYBOOK.md). Templates use
-`{placeholder}` fields and `[optional segments]`: a segment is dropped when
-any field inside it is unknown, and a field outside a segment falls back to
-a neutral phrase, so a rendered text never shows a raw field, "None" or a
-broken sentence.
+article it comes from (see ../shared/PLAYBOOK.md). Talk tracks are templates
+for bot.coach.rendering: `{placeholder}` fields and `[optional segments]`.
+The situations (labels, keywords) are in bot.coach.situations.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
+from importlib import import_module
+from typing import Any
 
-from bot.coach.dates import DEFAULT_SETTINGS, contract_cycle_end, proposal_expiry
-from bot.domain import CoachSettings, EventKind, ProspectFacts, Situation
+from bot.coach.situations import SITUATIONS, SituationInfo, situation_from_text
+from bot.domain import EventKind, Situation
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,331 +502,41 @@ OMITTED_TACTICS: tuple[OmittedTactic, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class SituationInfo:
-    situation: Situation
-    label: str  # at most 30 characters (a select option)
-    explanation: str  # at most 75 characters (a select option description)
-    when_due: str  # for the docs and help texts
-    keywords: tuple[str, ...]  # what a rep might type
+__all__ = [  # the situations stay importable from here, as before the split
+    "EVENT_TACTICS",
+    "FITS",
+    "HOMEWORK",
+    "OMITTED_TACTICS",
+    "SITUATIONS",
+    "TACTICS",
+    "WENT_QUIET_SEQUENCE",
+    "Lane",
+    "OmittedTactic",
+    "SituationInfo",
+    "Source",
+    "Tactic",
+    "lane",
+    "situation_from_text",
+]
 
-
-SITUATIONS: dict[Situation, SituationInfo] = {
-    info.situation: info
-    for info in (
-        SituationInfo(
-            Situation.WENT_QUIET,
-            "Went quiet / ghosted",
-            "Was close to deciding, then stopped answering",
-            "A few days after the last real contact, then a short escalating sequence",
-            (
-                "went quiet",
-                "quiet",
-                "ghosted",
-                "ghosting",
-                "ghost",
-                "silent",
-                "silence",
-                "radio silence",
-                "no reply",
-                "no response",
-                "no answer",
-                "not answering",
-                "stopped answering",
-                "stopped responding",
-                "unresponsive",
-                "disappeared",
-                "went dark",
-                "dark",
-                "mia",
-            ),
-        ),
-        SituationInfo(
-            Situation.SAID_NO,
-            "Said no (generic reason)",
-            "Turned us down over price, budget, timing or a happy vendor",
-            "About a month after the no, then every month or so",
-            (
-                "said no",
-                "no",
-                "price",
-                "pricing",
-                "too expensive",
-                "expensive",
-                "budget",
-                "no budget",
-                "cost",
-                "timing",
-                "bad timing",
-                "not interested",
-                "declined",
-                "turned down",
-                "rejected",
-                "happy with current vendor",
-                "happy with vendor",
-                "happy with their vendor",
-                "no need",
-            ),
-        ),
-        SituationInfo(
-            Situation.MISSING_FEATURE,
-            "Needed a missing feature",
-            "Needed a capability we didn't have yet",
-            "The day that feature ships, plus a slow check-in every few months",
-            (
-                "feature",
-                "missing feature",
-                "features",
-                "capability",
-                "missing",
-                "lacked",
-                "lacking",
-                "integration",
-                "roadmap",
-                "gap",
-                "not supported",
-                "doesnt have",
-                "didnt have",
-            ),
-        ),
-        SituationInfo(
-            Situation.COMPETITOR_CONTRACT,
-            "Locked into a contract",
-            "Tied to a competitor's contract until a known end date",
-            "A lead time (90 days by default) before the contract ends",
-            (
-                "contract",
-                "competitor contract",
-                "competitors contract",
-                "under contract",
-                "locked in",
-                "locked into",
-                "lock in",
-                "renewal",
-                "renews",
-                "renewing",
-                "agreement",
-                "tied in",
-            ),
-        ),
-        SituationInfo(
-            Situation.UNHAPPY_WITH_PROVIDER,
-            "Unhappy with their provider",
-            "Complains about their current provider but hasn't switched",
-            "Every few months (5 by default)",
-            (
-                "unhappy",
-                "unhappy with provider",
-                "frustrated",
-                "frustration",
-                "complains",
-                "complaining",
-                "complaint",
-                "bad service",
-                "poor service",
-                "dissatisfied",
-                "annoyed",
-                "not happy",
-                "not happy with vendor",
-                "not happy with provider",
-                "not happy with current vendor",
-                "not happy with their vendor",
-            ),
-        ),
-        SituationInfo(
-            Situation.BIG_COMPANY,
-            "Big company, slow decisions",
-            "Large account with slow decisions and cost reviews: aim for a piece",
-            "Every quarter",
-            (
-                "big company",
-                "big account",
-                "large account",
-                "large company",
-                "enterprise",
-                "corporate",
-                "corporation",
-                "big",
-                "large",
-                "slow decisions",
-                "procurement",
-                "fortune 500",
-                "multinational",
-            ),
-        ),
-        SituationInfo(
-            Situation.CHOSE_COMPETITOR,
-            "Chose a competitor",
-            "Bought from a competitor: the one that got away",
-            "Several weeks (6 by default) after the competitor delivered",
-            (
-                "chose competitor",
-                "chose a competitor",
-                "lost to competitor",
-                "lost to a competitor",
-                "lost",
-                "went with competitor",
-                "went with",
-                "picked competitor",
-                "bought from competitor",
-                "bought elsewhere",
-                "signed with",
-                "competitor won",
-                "got away",
-                "one that got away",
-            ),
-        ),
-    )
-}
-
-
-def _normalise(text: str) -> str:
-    """Lower case, apostrophes dropped, any other punctuation a space, spaces collapsed."""
-    text = re.sub(r"['’`]", "", text.casefold())
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
-
-
-def situation_from_text(text: str) -> Situation | None:
-    """The situation a rep's words point at: the longest keyword found wins (so "no reply"
-    beats "no"); on a tie, the keyword that appears first. The id or label also work."""
-    words = f" {_normalise(text)} "
-    best: tuple[int, int, Situation] | None = None
-    for situation, info in SITUATIONS.items():
-        phrases = (*info.keywords, situation.value, info.label)
-        for phrase in phrases:
-            needle = _normalise(phrase)
-            position = words.find(f" {needle} ") if needle else -1
-            if position < 0:
-                continue
-            rank = (-len(needle), position, situation)
-            if best is None or rank[:2] < best[:2]:
-                best = rank
-    return best[2] if best else None
-
-
-# ---- rendering -------------------------------------------------------------
-
-# Fields outside an [optional segment] fall back to these neutral phrases.
-FALLBACKS: dict[str, str] = {
-    "first_name": "there",
-    "company": "your company",
-    "feature": "the feature you asked about",
-    "competitor": "your current provider",
-    "contract_end": "your renewal date",
-    "proposal_expiry": "the date we agreed",
-    "referrer": "a colleague of yours",
-    "last_learned": "what we discussed",
-    "last_topic": "what we discussed",
-    "stated_reason": "the reason you gave",
-    "decision_date": "when you made your choice",
-}
-
-_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
-_FIELD = re.compile(r"\{(\w+)\}")
-
-
-def human_date(d: date, today: date | None = None) -> str:
-    """'March 3, 2027'; without the year when `today` is given and in the same year."""
-    if today is not None and d.year == today.year:
-        return f"{d:%B} {d.day}"
-    return f"{d:%B} {d.day}, {d.year}"
-
-
-def _clean(value: str | None) -> str | None:
-    """One line, no edge spaces or trailing full stop (the template has its own)."""
-    if value is None:
-        return None
-    value = " ".join(value.split()).rstrip(" .,;:")
-    return value or None
-
-
-def field_values(
-    prospect: ProspectFacts, *, today: date, settings: CoachSettings
-) -> dict[str, str | None]:
-    expiry = proposal_expiry(prospect, settings)
-    renewal = contract_cycle_end(prospect, today, settings)
-    return {
-        "first_name": _clean(prospect.first_name),
-        "company": _clean(prospect.company),
-        "feature": _clean(prospect.missing_feature),
-        "competitor": _clean(prospect.competitor),
-        "contract_end": human_date(renewal) if renewal else None,
-        "proposal_expiry": human_date(expiry) if expiry else None,
-        "referrer": _clean(prospect.referrer),
-        "last_learned": _clean(prospect.last_learned),
-        "last_topic": _clean(prospect.last_learned),
-        "stated_reason": _clean(prospect.stated_reason),
-        "decision_date": human_date(prospect.decision_date) if prospect.decision_date else None,
+# Rendering moved to bot.coach.rendering (which imports this module, so this one can't import
+# it back at load time). Older imports such as `from bot.coach.playbook import human_date`
+# keep working through this lookup; new code imports bot.coach.rendering.
+_MOVED_TO_RENDERING = frozenset(
+    {
+        "FALLBACKS",
+        "TacticCard",
+        "field_values",
+        "human_date",
+        "render",
+        "render_tactic",
+        "tactic_card",
+        "template_fields",
     }
+)
 
 
-def template_fields(template: str) -> set[str]:
-    return set(_FIELD.findall(template))
-
-
-def render(
-    template: str,
-    prospect: ProspectFacts,
-    *,
-    today: date,
-    settings: CoachSettings = DEFAULT_SETTINGS,
-) -> str:
-    """Fill a template for this prospect; unknown fields in the template are a bug."""
-    unknown = template_fields(template) - FALLBACKS.keys()
-    if unknown:
-        raise ValueError(f"template uses unknown field(s): {', '.join(sorted(unknown))}")
-    values = field_values(prospect, today=today, settings=settings)
-
-    def segment(match: re.Match[str]) -> str:
-        inner = match.group(1)
-        return inner if all(values[name] for name in template_fields(inner)) else ""
-
-    # Segments first, on the template only; values go in last, in one pass, so a
-    # prospect's own text is never read as template syntax.
-    shaped = _SEGMENT.sub(segment, template)
-    text = _FIELD.sub(lambda m: values[m.group(1)] or FALLBACKS[m.group(1)], shaped)
-    return _tidy(text)
-
-
-def _tidy(text: str) -> str:
-    lines = []
-    for line in text.split("\n"):
-        line = re.sub(r" {2,}", " ", line).strip()
-        lines.append(re.sub(r" ([.,;:?!])", r"\1", line))
-    return "\n".join(lines).strip()
-
-
-def render_tactic(
-    tactic: Tactic,
-    prospect: ProspectFacts,
-    today: date,
-    settings: CoachSettings = DEFAULT_SETTINGS,
-) -> str:
-    """The tactic's talk track, ready to send for this prospect."""
-    return render(tactic.talk_track, prospect, today=today, settings=settings)
-
-
-@dataclass(frozen=True, slots=True)
-class TacticCard:
-    """Everything a rep sees for one tactic, rendered for one prospect."""
-
-    tactic: Tactic
-    what_to_do: str
-    talk_track: str
-    homework: str
-    credit: str
-
-
-def tactic_card(
-    tactic: Tactic,
-    prospect: ProspectFacts,
-    today: date,
-    settings: CoachSettings = DEFAULT_SETTINGS,
-) -> TacticCard:
-    return TacticCard(
-        tactic=tactic,
-        what_to_do=render(tactic.what_to_do, prospect, today=today, settings=settings),
-        talk_track=render_tactic(tactic, prospect, today, settings),
-        homework=render_tactic(HOMEWORK, prospect, today, settings),
-        credit=tactic.source.credit,
-    )
+def __getattr__(name: str) -> Any:
+    if name in _MOVED_TO_RENDERING:
+        return getattr(import_module("bot.coach.rendering"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

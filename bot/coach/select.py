@@ -15,7 +15,8 @@ from bot.coach.dates import (
     proposal_expiry,
     renewal_window_start,
 )
-from bot.coach.playbook import EVENT_TACTICS, TACTICS, Lane, Tactic, human_date, lane
+from bot.coach.playbook import EVENT_TACTICS, TACTICS, Lane, Tactic, lane
+from bot.coach.rendering import human_date
 from bot.coach.state import (
     Context,
     QuietMode,
