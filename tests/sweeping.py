@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import ids
-from bot.reminders.sweep import SweepOptions
+from bot.reminders.report import SweepOptions
 from bot.reps import RepContext
 from bot.services import Services
 from bot.settings import load_settings

@@ -1,7 +1,7 @@
 """The per-process reminder ticker: APScheduler 3 runs one sweep a minute.
 
 APScheduler 3 cannot share a job store between processes, so it only ticks; which digest
-goes out, and who sends it, is decided by the outbox in the database (bot/sweep.py). Any
+goes out, and who sends it, is decided by the outbox in the database (bot/reminders/sweep.py). Any
 number of processes may tick at once.
 """
 
@@ -14,7 +14,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.reminders.profiles import refresh_zones
-from bot.reminders.sweep import Composer, MetadataFor, SweepReport, default_owner, sweep
+from bot.reminders.report import SweepReport
+from bot.reminders.run import Composer, MetadataFor, default_owner
+from bot.reminders.sweep import sweep
 from bot.services import Services, system_clock
 
 log = logging.getLogger(__name__)

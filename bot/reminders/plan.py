@@ -1,0 +1,72 @@
+"""Step 1, plan: who in a workspace is due now; their rows go into the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.errors import UserError
+from bot.reminders.mornings import is_due, morning_facts
+from bot.reminders.run import SweepRun
+from bot.workspace_settings import WorkspaceSettings, settings_from_json
+from store import outbox
+from store.db import unit_of_work
+from store.models import Rep, Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    workspace_id: int
+    team_id: str
+    settings: WorkspaceSettings
+    revoked: bool
+    due: list[outbox.DueDigest]
+    users: dict[int, str]  # rep id → Slack user id
+
+    @property
+    def dates(self) -> list[date]:
+        return sorted({d.local_date for d in self.due})
+
+
+def plan_workspace(session: Session, run: SweepRun, workspace_id: int) -> Plan | None:
+    """The workspace's due reps at run.at; None (and a problem) when its settings are bad."""
+    workspace = session.get(Workspace, workspace_id)
+    assert workspace is not None
+    try:
+        settings = settings_from_json(workspace.settings)
+    except UserError as error:
+        run.report.problems.append(f"{workspace.team_id}: bad workspace settings: {error}")
+        return None
+    reps = session.scalars(
+        select(Rep)
+        .where(Rep.workspace_id == workspace_id, Rep.deactivated_at.is_(None))
+        .order_by(Rep.id)
+    )
+    due: list[outbox.DueDigest] = []
+    users: dict[int, str] = {}
+    for rep in reps:
+        users[rep.id] = rep.slack_user_id
+        on = is_due(morning_facts(rep, settings), run.at, settings)
+        if on is not None:
+            due.append(outbox.DueDigest(rep.id, on, workspace_id))
+    return Plan(
+        workspace_id,
+        workspace.team_id,
+        settings,
+        workspace.token_revoked_at is not None,
+        due,
+        users,
+    )
+
+
+def enqueue(run: SweepRun, plan: Plan) -> int:
+    """Insert the plan's rows that are not in the outbox yet; how many were new."""
+
+    def insert() -> int:
+        with unit_of_work(run.services.sessions) as session:
+            return outbox.enqueue(session, plan.due, now=run.services.clock())
+
+    return outbox.retry_on_conflict(insert)
