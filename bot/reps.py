@@ -32,17 +32,54 @@ class RepContext:
 def rep_context(
     session: Session, *, team_id: str, user_id: str, now: datetime, client: WebClient | None = None
 ) -> RepContext:
-    """Find or create the rep; on first sight ask Slack for their time zone."""
+    """Find or create the rep; on first sight ask Slack for their time zone.
+
+    The Slack call happens inside the caller's transaction: fine for tests and scripts.
+    Requests use known_rep_context and first_sight_context, which keep it outside."""
+    rep, workspace = _find_or_create(session, team_id=team_id, user_id=user_id, now=now)
+    if needs_zone(rep) and client is not None:
+        note_zone(rep, zone_from_slack(client, user_id), now)
+    return context_for(rep, workspace, now)
+
+
+def known_rep_context(
+    session: Session, *, team_id: str, user_id: str, now: datetime
+) -> RepContext | None:
+    """A rep seen before, whose zone was looked up; None when Slack must be asked first."""
+    known = find_rep_in_team(session, team_id=team_id, user_id=user_id)
+    if known is None or needs_zone(known[0]):
+        return None
+    return context_for(known[0], known[1], now)
+
+
+def first_sight_context(
+    session: Session, *, team_id: str, user_id: str, now: datetime, zone: str | None
+) -> RepContext:
+    """Find or create the rep and store the zone Slack gave (asked with no transaction open)."""
+    rep, workspace = _find_or_create(session, team_id=team_id, user_id=user_id, now=now)
+    if needs_zone(rep):  # another request may have stored it meanwhile
+        note_zone(rep, zone, now)
+    return context_for(rep, workspace, now)
+
+
+def _find_or_create(
+    session: Session, *, team_id: str, user_id: str, now: datetime
+) -> tuple[Rep, Workspace]:
     known = find_rep_in_team(session, team_id=team_id, user_id=user_id)
     if known is not None:
-        rep, workspace = known
-    else:
-        workspace = ensure_workspace(session, team_id=team_id, now=now)
-        rep = ensure_rep(session, workspace=workspace, user_id=user_id, now=now)
-    if rep.tz is None and rep.tz_checked_at is None and client is not None:
-        rep.tz = zone_from_slack(client, user_id)
-        rep.tz_checked_at = now
-    return context_for(rep, workspace, now)
+        return known
+    workspace = ensure_workspace(session, team_id=team_id, now=now)
+    return ensure_rep(session, workspace=workspace, user_id=user_id, now=now), workspace
+
+
+def needs_zone(rep: Rep) -> bool:
+    """Never looked up: Slack is asked once per rep (profile changes arrive as events)."""
+    return rep.tz is None and rep.tz_checked_at is None
+
+
+def note_zone(rep: Rep, zone: str | None, now: datetime) -> None:
+    rep.tz = zone
+    rep.tz_checked_at = now
 
 
 def context_for(rep: Rep, workspace: Workspace, now: datetime) -> RepContext:

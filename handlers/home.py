@@ -9,12 +9,11 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.settings_modal import settings_from_state, settings_modal, settings_problems
-from bot.reps import profile_changed
+from bot.blocks.settings_modal import settings_from_state
+from bot.parsing import payloads
 from bot.services import services_of
-from bot.usecases.home import current_settings, home_tab, save_settings
-from handlers._context import rep_request
-from store.db import unit_of_work
+from bot.usecases import home
+from handlers._context import caller
 
 log = logging.getLogger(__name__)
 
@@ -29,34 +28,29 @@ def register(app: App) -> None:
 def on_home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     if event.get("tab") != "home":  # the Messages tab needs nothing from us
         return
-    with rep_request(context, client) as req:
-        tab = home_tab(req.session, req.rep)
-    tab.publish(client)
+    # Published after the unit of work: Slack's round trip holds no database connection.
+    home.open_home(caller(context, client)).publish(client)
 
 
 def on_settings_button(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     ack()
-    with rep_request(context, client) as req:
-        view = settings_modal(current_settings(req.rep), req.rep.today)
+    view = home.settings_form(caller(context, client))
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def on_settings_submitted(
     ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    form = settings_from_state(view.get("state", {}).get("values", {}))
-    with rep_request(context, client) as req:
-        problems = settings_problems(form, req.rep.today)
-        if problems:
-            ack(response_action="errors", errors=problems)
-            return
-        save_settings(req.rep, form, now=req.now)
+    form = settings_from_state(payloads.view_values(view))
+    saved = home.submit_settings(caller(context, client), form)
+    if saved.errors:
+        ack(response_action="errors", errors=saved.errors)
+        return
     ack()  # after the commit: a closed modal means the settings are stored
-    with rep_request(context, client) as req:
-        tab = home_tab(req.session, req.rep)
-    tab.publish(client)
+    if saved.home is not None:
+        saved.home.publish(client)
 
 
 def on_user_change(event: dict[str, Any], context: BoltContext) -> None:
@@ -65,8 +59,6 @@ def on_user_change(event: dict[str, Any], context: BoltContext) -> None:
     team_id = context.team_id or user.get("team_id")
     if not team_id or not user.get("id"):
         return
-    services = services_of(context)
-    with unit_of_work(services.sessions) as session:
-        changed = profile_changed(session, team_id=team_id, user=user, now=services.clock())
+    changed = home.follow_profile(services_of(context), team_id=team_id, user=user)
     if changed:
         log.info("profile of %s in %s applied (time zone or status)", user.get("id"), team_id)

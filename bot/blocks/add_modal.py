@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import Any
 
 from bot import coach, ids
+from bot.blocks.command_replies import who
 from bot.blocks.state import read_date, read_text
 from bot.domain import Situation
 from bot.mrkdwn import OPTION_TEXT_MAX, escape, md, plain, truncate
@@ -266,3 +268,38 @@ FIELD_BLOCKS: dict[str, str] = {
     "referrer": ids.IN_REFERRER,
     "note": ids.IN_NOTE,
 }
+
+
+DUPLICATE_NOTE = ":warning: You already have {who}. Tick the box at the bottom to add a second one."
+
+
+def duplicate_modal(today: date, new: NewProspect, meta: ids.ModalMeta) -> dict[str, Any]:
+    """The form again, asking to tick "add a second one" (a same-named prospect exists)."""
+    return add_modal(
+        today,
+        prefill=new,
+        note=DUPLICATE_NOTE.format(who=who(new.name, new.company)),
+        private_metadata=ids.encode_meta(replace(meta, confirm_duplicate=True)),
+        confirm_duplicate=True,
+    )
+
+
+def quick_add_note(unknown: list[str], problems: dict[str, str]) -> str:
+    """Why quick text opened the form: what was not understood, what is still needed."""
+    parts = []
+    if unknown:
+        parts.append(not_understood_note(unknown))
+    if problems:
+        parts.append(":point_down: Still needed: " + " ".join(problems.values()))
+    return "\n".join(parts)
+
+
+def field_errors(problems: dict[str, str]) -> dict[str, str]:
+    """problems_with() as inline errors on the form's blocks."""
+    # Every field problems_with() names has its own block; the fallback keeps a new
+    # rule visible (on the name) rather than silently accepted.
+    errors: dict[str, str] = {}
+    for field_name, message in problems.items():
+        block_id = FIELD_BLOCKS.get(field_name, ids.IN_NAME)
+        errors[block_id] = f"{errors[block_id]} {message}" if block_id in errors else message
+    return errors

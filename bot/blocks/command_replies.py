@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot import coach, ids
+from bot import coach, ids, texts
 from bot.blocks.walk_reasons import short_label
 from bot.coach import TacticChoice
 from bot.domain import EventKind, ProspectFacts
@@ -224,4 +224,12 @@ def announced_reply(
     return Reply(
         text=f"{what.capitalize()} {escape(subject)}: {total} prospect(s) back in rotation.",
         blocks=[{"type": "section", "text": md(f"{head} {body}")}],
+    )
+
+
+def not_understood(typed: str) -> Reply:
+    """An unknown subcommand: what was typed (escaped, cut short), then the help."""
+    intro = f"I didn't understand `{escape(truncate(typed, 100))}`. Here is what I can do:"
+    return Reply(
+        text=f"I didn't understand that. {texts.HELP_TEXT}", blocks=texts.help_blocks(intro)
     )

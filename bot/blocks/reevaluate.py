@@ -17,6 +17,11 @@ def reevaluate_text(facts: ProspectFacts) -> str:
     return f"Time to decide about {facts.name}: walk away or keep going?"
 
 
+def answered_text(facts: ProspectFacts) -> str:
+    """The answered card's notification fallback."""
+    return f"Decided about {facts.name}."
+
+
 def _tried(reevaluation: Reevaluation) -> str:
     titles = [coach.TACTICS[t].title if t in coach.TACTICS else t for t in reevaluation.tried]
     return ", ".join(escape(t) for t in titles) or "no tactic yet"

@@ -212,3 +212,19 @@ def read_outcome_form(values: dict[str, dict[str, dict[str, Any]]]) -> OutcomeFo
 
 def view_block_ids(view: dict[str, Any]) -> set[str]:
     return {str(b.get("block_id")) for b in view.get("blocks", []) if b.get("block_id")}
+
+
+# outcome_problems() field → the modal block that shows it; a date problem goes to the
+# date block the form had (its id changes with the outcome).
+FORM_BLOCKS = {
+    "learned": ids.IN_LEARNED,
+    "walk_reason": ids.IN_WALK_REASON,
+    "outcome": ids.IN_OUTCOME,
+}
+
+
+def form_errors(problems: dict[str, str], form: OutcomeForm) -> dict[str, str]:
+    """outcome_problems() as inline errors, each on the block that shows the field."""
+    assert form.outcome is not None
+    date_block = form.next_block or next_date_block_id(form.outcome)
+    return {FORM_BLOCKS.get(name, date_block): message for name, message in problems.items()}

@@ -11,10 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks.home import HomeData, HomeSettings, WalkedAway, home_view
-from bot.blocks.settings_modal import SettingsForm
+from bot.blocks.settings_modal import SettingsForm, settings_modal, settings_problems
 from bot.domain import DecisionKind
-from bot.reps import RepContext, format_workdays, reminder_time
+from bot.reps import RepContext, format_workdays, profile_changed, reminder_time
+from bot.services import Services
 from bot.usecases import reading
+from bot.usecases.request import Caller, rep_request
+from store.db import unit_of_work
 from store.models import Decision, Prospect
 from store.repo import prospect_facts
 
@@ -83,6 +86,38 @@ def home_tab(session: Session, ctx: RepContext) -> HomeTab:
     return HomeTab(ctx.rep.slack_user_id, home_view(home_data(session, ctx), ctx.today))
 
 
+def open_home(caller: Caller) -> HomeTab:
+    """The rep's Home tab, read in one unit of work and drawn after it."""
+    with rep_request(caller) as req:
+        data, today = home_data(req.session, req.rep), req.rep.today
+    return HomeTab(caller.user_id, home_view(data, today))
+
+
+def settings_form(caller: Caller) -> dict[str, Any]:
+    """The Settings modal, prefilled with the settings that apply now."""
+    with rep_request(caller) as req:
+        current, today = current_settings(req.rep), req.rep.today
+    return settings_modal(current, today)
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsSaved:
+    """Inline errors (nothing saved), or the Home tab redrawn with the saved settings."""
+
+    errors: dict[str, str] | None = None
+    home: HomeTab | None = None
+
+
+def submit_settings(caller: Caller, form: SettingsForm) -> SettingsSaved:
+    with rep_request(caller) as req:
+        problems = settings_problems(form, req.rep.today)
+        if problems:
+            return SettingsSaved(errors=problems)
+        save_settings(req.rep, form, now=req.now)
+    # Read after the commit: the tab shows what is stored.
+    return SettingsSaved(home=open_home(caller))
+
+
 def save_settings(ctx: RepContext, form: SettingsForm, *, now: datetime) -> None:
     """Store a checked form on the rep; the caller ran settings_problems first."""
     rep = ctx.rep
@@ -92,3 +127,9 @@ def save_settings(ctx: RepContext, form: SettingsForm, *, now: datetime) -> None
     rep.workdays = format_workdays(form.workdays)
     rep.paused_until = form.paused_until
     rep.updated_at = now
+
+
+def follow_profile(services: Services, *, team_id: str, user: dict[str, Any]) -> bool:
+    """A user_change event: a new time zone, or an account deleted or restored (known reps only)."""
+    with unit_of_work(services.sessions) as session:
+        return profile_changed(session, team_id=team_id, user=user, now=services.clock())
