@@ -20,6 +20,7 @@ import handlers
 from bot.errors import UserError
 from bot.services import SERVICES_KEY, Services
 from bot.slack_client import make_client
+from bot.verify import VERIFIED_KEY
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,18 @@ def handler_modules() -> list[str]:
     )
 
 
-def build_app(services: Services, *, client: WebClient | None = None) -> App:
+class ReviveApp(App):
+    """Bolt's App that knows the Services it was built with (HTTP mode reads its settings)."""
+
+    def __init__(self, *, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+
+
+def build_app(services: Services, *, client: WebClient | None = None) -> ReviveApp:
     settings = services.settings
-    app = App(
+    app = ReviveApp(
+        services=services,
         token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret,
         client=client or make_client(settings.slack_bot_token, settings.slack_api_url),
@@ -89,7 +99,16 @@ def handle_error(
     context: BoltContext,
     client: WebClient,
 ) -> BoltResponse | None:
-    """Known errors become a friendly ephemeral; unknown ones get an id the user can quote."""
+    """Known errors become a friendly ephemeral; unknown ones get an id the user can quote.
+
+    Only a request known to be from Slack is answered (principle 10): one that came through
+    the HTTP door (bot.verify), or over Socket Mode. Anything else, such as Bolt's own
+    signature check raising on a timestamp that is not a number, gets a bare 401: its
+    body's response_url and user_id are an attacker's choice.
+    """
+    if not from_slack(request):
+        log.warning("error on an unverified request, not answered: %s", type(error).__name__)
+        return BoltResponse(status=401, body="") if response is not None else None
     if isinstance(error, UserError):
         text = error.message
     else:
@@ -113,6 +132,11 @@ def handle_error(
     except SlackApiError as slack_error:
         log.warning("could not tell %s about an error: %s", context.user_id, slack_error)
     return BoltResponse(status=200, body="") if response is not None else None
+
+
+def from_slack(request: BoltRequest) -> bool:
+    """Verified by the HTTP door, or delivered over Socket Mode's authenticated socket."""
+    return request.mode == "socket_mode" or request.context.get(VERIFIED_KEY) is True
 
 
 def tell_user(context: BoltContext, client: WebClient, text: str) -> None:

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest.mock import Mock
+from urllib.parse import urlencode
 
 import pytest
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltResponse
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
 
-from bot.app import build_app
+from bot.app import build_app, handle_error
 from bot.errors import UserError
 from bot.server import make_http_server
 from bot.services import Services
 from bot.settings import load_settings
+from bot.verify import VERIFIED_KEY
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
@@ -109,3 +116,95 @@ def test_an_ack_once_given_survives_bolts_reset_after_an_error() -> None:
     given = ack()
     ack.response = None  # what Bolt's threaded runner does when the listener raises later
     assert ack.response is given
+
+
+# --- principle 10 behind the door: Bolt's own check, and what the error handler answers ----
+
+
+@pytest.fixture
+def bolt_app(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[App]:
+    """The real app without the HTTP door, so requests meet Bolt's own signature check."""
+    url = sqlite_url(tmp_path)
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake_slack.api_url,
+            "DATABASE_URL": url,
+        }
+    )
+    engine = make_engine(url)
+    upgrade(engine)
+    app: App = build_app(Services(settings=settings, sessions=make_session_factory(engine)))
+    app.action("test_crash_after_ack")(crash_after_ack)
+    yield app
+    engine.dispose()
+
+
+def crash_click(response_url: str) -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "user": {"id": "U1", "team_id": "T1"},
+        "team": {"id": "T1"},
+        "api_app_id": "AREVIVE",
+        "response_url": response_url,
+        "actions": [{"type": "button", "action_id": "test_crash_after_ack", "value": "x"}],
+    }
+
+
+def form_body(payload: dict[str, Any]) -> str:
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def test_bolts_own_check_still_refuses_an_unsigned_request(
+    bolt_app: App, fake_slack: FakeSlack
+) -> None:
+    """The second line: a request that did not come through the door meets Bolt's check."""
+    body = form_body(crash_click(fake_slack.new_response_url()))
+    stamp = str(int(time.time()))
+    request = BoltRequest(body=body, headers={"x-slack-request-timestamp": stamp,
+                                               "x-slack-signature": "v0=" + "0" * 64})
+    assert bolt_app.dispatch(request).status == 401
+    assert fake_slack.responses == []
+    assert fake_slack.calls == []
+
+
+def test_when_bolts_check_raises_the_error_handler_answers_nobody(
+    bolt_app: App, fake_slack: FakeSlack
+) -> None:
+    """The bug of issue 11: int('abc') raised inside Bolt's check, and the error handler
+    then replied to the response_url the unverified body named."""
+    body = form_body(crash_click(fake_slack.new_response_url()))
+    request = BoltRequest(body=body, headers={"x-slack-request-timestamp": "abc",
+                                               "x-slack-signature": "v0=" + "0" * 64})
+    assert bolt_app.dispatch(request).status == 401
+    assert fake_slack.responses == []
+    assert fake_slack.calls == []
+
+
+def test_socket_mode_errors_are_still_answered(bolt_app: App, fake_slack: FakeSlack) -> None:
+    """Socket Mode has no HTTP signature (the socket itself is authenticated): answered."""
+    request = BoltRequest(body=crash_click(fake_slack.new_response_url()), mode="socket_mode")
+    assert bolt_app.dispatch(request).status == 200
+    (reply,) = fake_slack.wait_for_response()
+    assert "error id" in reply.body["text"]
+
+
+@pytest.mark.parametrize("verified", [False, True])
+def test_the_error_handler_answers_only_a_verified_request(verified: bool) -> None:
+    client = Mock(spec=WebClient)
+    client.proxy = client.ssl = None  # instance attributes Bolt's context reads
+    context: dict[str, Any] = {VERIFIED_KEY: True} if verified else {}
+    request = BoltRequest(body=form_body({"type": "block_actions", "user": {"id": "U1"},
+                                          "team": {"id": "T1"}}), context=context)
+    request.context["client"] = client
+    answer = handle_error(RuntimeError("boom"), request, BoltResponse(status=500),
+                          request.body, request.context, client)
+    assert answer is not None
+    if verified:
+        assert answer.status == 200
+        client.chat_postMessage.assert_called_once()
+        assert client.chat_postMessage.call_args.kwargs["channel"] == "U1"
+    else:
+        assert answer.status == 401
+        assert client.method_calls == []
