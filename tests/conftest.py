@@ -5,11 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from slack_bolt import App
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_app
@@ -57,6 +60,55 @@ class Clock:
         assert self.now.tzinfo is not None, "give the clock an aware time"
 
 
+class ListenerWork:
+    """Counts the work Bolt hands its listener executor (listeners run there after the ack,
+    lazy listeners too), so a test can tell when none is queued or running."""
+
+    def __init__(self, executor: Executor) -> None:
+        self._count = 0
+        self._changed = threading.Condition()
+        submit = executor.submit
+
+        def counted(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+            with self._changed:
+                self._count += 1
+
+            def run() -> Any:
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    self._done()
+
+            try:
+                return submit(run)
+            except BaseException:
+                self._done()  # refused (executor shut down): nothing will run
+                raise
+
+        executor.submit = counted  # type: ignore[method-assign]
+
+    def _done(self) -> None:
+        with self._changed:
+            self._count -= 1
+            self._changed.notify_all()
+
+    @property
+    def count(self) -> int:
+        with self._changed:
+            return self._count
+
+    @classmethod
+    def of(cls, app: App) -> ListenerWork:
+        return cls(app.listener_runner.listener_executor)
+
+
+def http_requests_in_flight(server: Any) -> int:
+    """Requests waitress is serving or has queued (its task dispatcher's own counters)."""
+    dispatcher = server.task_dispatcher
+    with dispatcher.lock:
+        return dispatcher.active_count + len(dispatcher.queue)
+
+
 @dataclass
 class LiveApp:
     """The real app served over HTTP on 127.0.0.1, with its fake Slack and database."""
@@ -67,9 +119,26 @@ class LiveApp:
     clock: Clock
     settings: Settings
     url: str
+    server: Any = None
+    listener_work: ListenerWork | None = field(default=None, repr=False)
 
     def session(self) -> Session:
         return self.sessions()
+
+    def in_flight(self) -> int:
+        """HTTP requests being served plus listener work queued or running after an ack."""
+        requests = http_requests_in_flight(self.server) if self.server is not None else 0
+        return requests + (self.listener_work.count if self.listener_work else 0)
+
+    def wait_until_idle(self, timeout: float = 5.0, quiet: float = 0.05) -> None:
+        """Return once nothing is left to happen, then assert what did *not* happen.
+
+        Idle: no request in flight in the app (HTTP or listener work after the ack) and the
+        fake Slack got no new call or response_url post, both holding for `quiet` seconds
+        (a listener may finish just as another request is submitted). Never a fixed sleep:
+        an idle app returns after `quiet`, a busy one is waited for, a stuck one fails.
+        """
+        wait_until_idle(self, timeout=timeout, quiet=quiet)
 
     def wait_until(self, check: Callable[[], object], timeout: float = 5.0) -> object:
         """Poll until check() is truthy: listeners finish after the ack, in Bolt's threads."""
@@ -81,6 +150,49 @@ class LiveApp:
             if time.monotonic() > deadline:
                 raise AssertionError(f"condition not met within {timeout} s: {check}")
             time.sleep(0.02)
+
+
+def wait_until_idle(live: LiveApp, *, timeout: float = 5.0, quiet: float = 0.05) -> None:
+    """See LiveApp.wait_until_idle; a function for helpers that take the app and its fake."""
+    fake = live.fake
+    deadline = time.monotonic() + timeout
+    seen: tuple[int, int] | None = None
+    idle_since = 0.0
+    while True:
+        now = time.monotonic()
+        busy = live.in_flight()
+        heard = (len(fake.calls), len(fake.responses))
+        if busy or heard != seen:
+            seen, idle_since = heard, now  # activity: the quiet period starts again
+        elif now - idle_since >= quiet:
+            return
+        if now > deadline:
+            raise AssertionError(
+                f"the app did not go idle within {timeout} s: {busy} in flight, "
+                f"last Slack calls {[c.method for c in fake.calls[-5:]]}"
+            )
+        time.sleep(0.005)
+
+
+def wait_for_job_runs(scheduler: Any, job_id: str, count: int, timeout: float = 10.0) -> None:
+    """Block until APScheduler has finished `count` more runs of `job_id` (ticks that
+    happened, not time that passed): assert what repeated ticks did not do after this."""
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
+
+    finished = threading.Semaphore(0)
+
+    def on_event(event: Any) -> None:
+        if event.job_id == job_id:
+            finished.release()
+
+    scheduler.add_listener(on_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    try:
+        deadline = time.monotonic() + timeout
+        for run in range(count):
+            if not finished.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                raise AssertionError(f"{job_id}: {run} of {count} runs within {timeout} s")
+    finally:
+        scheduler.remove_listener(on_event)
 
 
 SIGNING_SECRET = "test-signing-secret"
@@ -101,6 +213,7 @@ def serve_app(database_url: str, fake: FakeSlack, clock: Clock) -> Iterator[Live
     upgrade(engine)
     sessions = make_session_factory(engine)
     app = build_app(Services(settings=settings, sessions=sessions, clock=clock))
+    listener_work = ListenerWork.of(app)
     server = make_http_server(app, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -113,6 +226,8 @@ def serve_app(database_url: str, fake: FakeSlack, clock: Clock) -> Iterator[Live
             clock=clock,
             settings=settings,
             url=url,
+            server=server,
+            listener_work=listener_work,
         )
     finally:
         server.close()
