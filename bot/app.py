@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 import handlers
 from bot.errors import UserError
+from bot.events_once import once_per_event
 from bot.services import SERVICES_KEY, Services
 from bot.slack_client import make_client
 from bot.verify import VERIFIED_KEY
@@ -64,6 +65,8 @@ def build_app(services: Services, *, client: WebClient | None = None) -> ReviveA
         context["ack"] = KeptAck()
         next()
 
+    # First, so a retried event costs one INSERT and nothing else.
+    app.use(once_per_event(services))
     app.use(inject_services)
     app.error(handle_error)
     for module_name in handler_modules():

@@ -223,3 +223,18 @@ class PostPacing(Base):
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
     next_slot_at: Mapped[datetime]
+
+
+class SeenEvent(Base):
+    """An Events API delivery already taken: Slack's retries of it are acknowledged, not redone.
+
+    The primary key is the whole mechanism: the first INSERT of an event id wins, in any
+    process, and every later one fails. Rows older than a day are pruned (Slack retries
+    for minutes, not days).
+    """
+
+    __tablename__ = "seen_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(index=True)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from store.db import make_engine
-from store.migrate import current_revision, head_revision, upgrade
+from store.migrate import alembic_config, current_revision, head_revision, upgrade
 from store.models import Base
 
-TABLES = {"workspaces", "reps", "prospects", "touches", "decisions", "events", "digest_outbox"}
+TABLES = {
+    "workspaces",
+    "reps",
+    "prospects",
+    "touches",
+    "decisions",
+    "events",
+    "digest_outbox",
+    "seen_events",
+}
 
 
 def test_upgrade_from_empty_creates_every_table(database_url: str) -> None:
@@ -44,4 +54,18 @@ def test_sqlite_runs_with_wal_and_foreign_keys(sqlite_database_url: str) -> None
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def test_seen_events_downgrades_to_0001_and_back(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert "seen_events" not in inspect(engine).get_table_names()
+    assert current_revision(engine) == "0001"
+    upgrade(engine)
+    assert "seen_events" in inspect(engine).get_table_names()
     engine.dispose()
