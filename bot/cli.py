@@ -297,9 +297,16 @@ def run_sweep(settings: Settings, args: argparse.Namespace) -> int:
             + row[4]
         )
     print(report.summary())
+    for skipped in report.skipped_workspaces:
+        print(skipped)
+    for line in report.undelivered:
+        where = f"{line.team_id} {line.user_id} {line.local_date.isoformat()}"
+        print(f"not delivered: {where}: {line.detail}", file=sys.stderr)
     for problem in report.problems:
         print(problem, file=sys.stderr)
-    return 0
+    # 3 tells cron a due digest was not delivered, or a workspace with due reps has no
+    # usable token (docs/reminders.md); an uninstalled workspace is skipped, not a failure.
+    return 0 if report.all_delivered else 3
 
 
 def run_users_refresh(settings: Settings) -> int:

@@ -4,7 +4,8 @@ The unique key (rep_id, local_date) makes enqueueing idempotent across processes
 moves a row to `sending` with a lease, so exactly one process works on it at a time; an
 expired lease (the process died) makes the row claimable again. `attempts` counts claims:
 a row claimed with attempts > 0 may already have reached Slack ("in doubt") and the
-sender must look for it before posting again.
+sender must look for it before posting again. Every claim counts, an expired one too, so
+a row is attempted at most `max_attempts` times; then it stays `failed` with its reason.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot.domain import DigestStatus
-from store.models import DigestOutbox
+from store.models import DigestOutbox, Rep, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,8 @@ def _claimable(now: datetime, max_attempts: int) -> object:
             # A failed row's lease_until is when it may be retried (about the next tick).
             or_(DigestOutbox.lease_until.is_(None), DigestOutbox.lease_until <= now),
         ),
-        and_(DigestOutbox.status == SENDING, DigestOutbox.lease_until < now),
+        # An expired lease (its holder died or hung) was an attempt too: the limit holds.
+        and_(_expired(now), DigestOutbox.attempts < max_attempts),
     )
 
 
@@ -149,6 +151,63 @@ def claim(
     )
     claimed = [Claimed(*row) for row in session.execute(statement).all()]
     return sorted(claimed, key=lambda c: c.rep_id)
+
+
+@dataclass(frozen=True, slots=True)
+class GivenUp:
+    """A row whose last allowed claim expired without a result, now failed for good."""
+
+    id: int
+    team_id: str
+    user_id: str
+    local_date: date
+    attempts: int
+    error: str
+
+
+def give_up_expired(
+    session: Session, *, now: datetime, max_attempts: int, limit: int = 500
+) -> list[GivenUp]:
+    """Mark `failed` the rows whose lease expired on their last allowed attempt.
+
+    Nobody may claim them again, so without this they would stay `sending` for ever and
+    no report would say that a digest was lost.
+    """
+    candidates = (
+        select(
+            DigestOutbox.id,
+            Workspace.team_id,
+            Rep.slack_user_id,
+            DigestOutbox.local_date,
+            DigestOutbox.attempts,
+            DigestOutbox.last_error,
+        )
+        .join(Workspace, Workspace.id == DigestOutbox.workspace_id)
+        .join(Rep, Rep.id == DigestOutbox.rep_id)
+        .where(_expired(now), DigestOutbox.attempts >= max_attempts)
+        .order_by(DigestOutbox.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True, of=DigestOutbox)
+    given_up: list[GivenUp] = []
+    for row_id, team_id, user_id, on, attempts, last_error in session.execute(candidates).all():
+        error = f"gave up after {attempts} attempts: the last lease expired without a result"
+        if last_error:
+            error += f" (earlier: {last_error})"
+        statement = (
+            update(DigestOutbox)
+            .where(DigestOutbox.id == row_id, _expired(now))
+            .values(status=FAILED, lease_owner=None, lease_until=None, last_error=error[:ERROR_MAX])
+            .execution_options(synchronize_session=False)
+        )
+        if session.execute(statement).rowcount == 1:  # type: ignore[attr-defined]
+            given_up.append(GivenUp(row_id, team_id, user_id, on, attempts, error))
+    return given_up
+
+
+def _expired(now: datetime) -> object:
+    return and_(DigestOutbox.status == SENDING, DigestOutbox.lease_until < now)
 
 
 def _mine(row_id: int, owner: str) -> object:
@@ -209,6 +268,14 @@ def mark_sent(
 def mark_skipped(session: Session, *, row_id: int, owner: str, reason: str | None = None) -> bool:
     """Nothing was due (no DM), or the digest is no longer due (paused, past the cutoff)."""
     return _finish(session, row_id, owner, status=SKIPPED, due_count=0, last_error=reason)
+
+
+def close(session: Session, *, row_id: int, owner: str, reason: str) -> bool:
+    """This row will never be sent: its rep is gone, deactivated or unknown to Slack.
+
+    Stored as `skipped` (no DM, never retried) with `closed: <reason>` as its last_error.
+    """
+    return mark_skipped(session, row_id=row_id, owner=owner, reason=f"closed: {reason}"[:ERROR_MAX])
 
 
 def mark_failed(

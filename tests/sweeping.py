@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import ids
-from bot.reminders.report import SweepOptions
+from bot.reminders.report import SweepOptions, SweepReport
+from bot.reminders.sweep import sweep
 from bot.reps import RepContext
 from bot.services import Services
 from bot.settings import load_settings
+from bot.usecases.digest import digest_metadata
 from store.db import make_engine, make_session_factory, unit_of_work
 from store.migrate import upgrade
 from store.models import DigestOutbox, Rep
 from store.repo import ensure_rep, ensure_workspace
+from tests.conftest import Clock
 from tests.fakeslack import FakeSlack
 
 # Fast and deterministic: no pacing, tiny backoffs; tests that need pacing turn it on.
@@ -126,3 +130,42 @@ def rep_user(services: Services, rep_id: int) -> str:
         rep = session.get(Rep, rep_id)
         assert rep is not None
         return rep.slack_user_id
+
+
+FRIDAY = datetime(2026, 11, 27, tzinfo=UTC)
+
+
+@dataclass
+class Env:
+    """A database with the fake Slack, a settable clock and a recorded sleep, for sweeps."""
+
+    services: Services
+    fake: FakeSlack
+    clock: Clock
+    composer: TinyComposer
+    sleep: FakeSleep
+
+    def sweep(self, at: datetime | None = None, **kwargs: object) -> SweepReport:
+        if at is not None:
+            self.clock.set(at)
+        kwargs.setdefault("options", FAST)
+        return sweep(
+            self.services,
+            self.clock(),
+            composer=self.composer,
+            metadata=digest_metadata,
+            sleep=self.sleep,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    def rep(self, user_id: str, tz: str | None, **kwargs: object) -> int:
+        return add_rep(self.services, user_id, tz, now=self.clock(), **kwargs)  # type: ignore[arg-type]
+
+
+def open_env(database_url: str, fake: FakeSlack) -> Iterator[Env]:
+    """The body of each sweep test module's `env` fixture (Friday 00:00 UTC)."""
+    clock = Clock(FRIDAY)
+    services = make_services(database_url, fake, clock)
+    yield Env(services, fake, clock, TinyComposer(), FakeSleep())
+    assert fake.validation_errors == []
+    services.sessions.kw["bind"].dispose()

@@ -90,6 +90,46 @@ def test_sweep_sends_then_a_second_sweep_sends_nothing(
     assert (row.status, row.channel) == ("sent", "DU1")
 
 
+def test_a_digest_that_was_not_delivered_exits_3_with_a_line_for_it(
+    seeded: tuple[str, Services], fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    url, services = seeded
+    fake_slack.fail("chat.postMessage", error="restricted_action")
+    result = run_revive("sweep", "--at", AT, cwd=tmp_path, env=env_for(url, fake_slack))
+    assert result.returncode == 3, result.stderr
+    assert "failed 1" in result.stdout
+    assert result.stderr.splitlines() == [
+        "not delivered: T1 U1 2026-11-27: restricted_action; attempt 1 of 5, retried next tick"
+    ]
+    again = run_revive("sweep", "--at", "2026-11-27T09:32:00Z", cwd=tmp_path,
+                       env=env_for(url, fake_slack))  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert len(fake_slack.messages("U1")) == 1, "retried on the next tick, and delivered"
+    assert [row.status for row in outbox_rows(services)] == ["sent"]
+
+
+@pytest.mark.parametrize(
+    ("token", "said"),
+    [(None, "T1: no bot token"), ("xoxb-revoked", "T1: invalid_auth")],
+)
+def test_a_workspace_with_due_reps_and_no_usable_token_exits_3(
+    seeded: tuple[str, Services],
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    token: str | None,
+    said: str,
+) -> None:
+    url, _ = seeded
+    env = {k: v for k, v in env_for(url, fake_slack).items() if k != "SLACK_BOT_TOKEN"}
+    if token is not None:
+        env["SLACK_BOT_TOKEN"] = token
+    result = run_revive("sweep", "--at", AT, cwd=tmp_path, env=env)
+    assert result.returncode == 3, result.stderr
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr
+    assert fake_slack.messages("U1") == []
+
+
 def test_sweep_explains_bad_input_and_an_unmigrated_database(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:

@@ -113,6 +113,42 @@ def test_failed_rows_wait_then_retry_until_max_attempts(sessions: sessionmaker[S
     assert len(row(sessions, 1).last_error or "") == outbox.ERROR_MAX
 
 
+def test_an_expired_lease_counts_as_an_attempt_then_the_row_is_given_up(
+    sessions: sessionmaker[Session],
+) -> None:
+    with unit_of_work(sessions) as session:
+        outbox.enqueue(session, seed(sessions, 1), now=NOW)
+    now = NOW
+    for attempt in (1, 2, 3):  # each claimer dies: its lease expires with no mark
+        [claimed] = claim(sessions, f"died-{attempt}", now)
+        assert claimed.attempts == attempt
+        with unit_of_work(sessions) as session:
+            assert outbox.give_up_expired(session, now=now, max_attempts=3) == []
+        now += LEASE + timedelta(seconds=1)
+    assert claim(sessions, "alive", now) == [], "three claims were three attempts"
+    with unit_of_work(sessions) as session:
+        [given_up] = outbox.give_up_expired(session, now=now, max_attempts=3)
+        assert outbox.give_up_expired(session, now=now, max_attempts=3) == []
+    assert (given_up.team_id, given_up.user_id, given_up.local_date) == ("T1", "U0", DAY)
+    assert given_up.attempts == 3 and "gave up after 3 attempts" in given_up.error
+    row_ = row(sessions, given_up.id)
+    assert (row_.status, row_.lease_owner, row_.lease_until) == ("failed", None, None)
+    assert claim(sessions, "alive", now + timedelta(hours=1)) == []
+
+
+def test_a_closed_row_is_skipped_with_its_reason(sessions: sessionmaker[Session]) -> None:
+    with unit_of_work(sessions) as session:
+        outbox.enqueue(session, seed(sessions, 1), now=NOW)
+    [claimed] = claim(sessions, "a")
+    with unit_of_work(sessions) as session:
+        assert not outbox.close(session, row_id=claimed.id, owner="b", reason="not mine")
+        assert outbox.close(session, row_id=claimed.id, owner="a", reason="rep deactivated")
+    closed = row(sessions, claimed.id)
+    assert (closed.status, closed.last_error, closed.lease_owner) == (
+        "skipped", "closed: rep deactivated", None)  # fmt: skip
+    assert claim(sessions, "a", NOW + timedelta(hours=1)) == []
+
+
 def test_skipped_and_released_rows(sessions: sessionmaker[Session]) -> None:
     due = seed(sessions, 2)
     with unit_of_work(sessions) as session:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -18,53 +17,13 @@ from bot.usecases.digest import digest_metadata
 from store import outbox
 from store.db import unit_of_work
 from store.models import DigestOutbox, Workspace
-from tests.conftest import Clock
 from tests.fakeslack import FakeSlack
-from tests.sweeping import (
-    FAST,
-    FakeSleep,
-    TinyComposer,
-    add_rep,
-    make_services,
-    outbox_rows,
-    posts_by_rep_date,
-)
-
-FRIDAY = datetime(2026, 11, 27, tzinfo=UTC)
-
-
-@dataclass
-class Env:
-    services: Services
-    fake: FakeSlack
-    clock: Clock
-    composer: TinyComposer
-    sleep: FakeSleep
-
-    def sweep(self, at: datetime | None = None, **kwargs: object) -> SweepReport:
-        if at is not None:
-            self.clock.set(at)
-        kwargs.setdefault("options", FAST)
-        return sweep(
-            self.services,
-            self.clock(),
-            composer=self.composer,
-            metadata=digest_metadata,
-            sleep=self.sleep,
-            **kwargs,  # type: ignore[arg-type]
-        )
-
-    def rep(self, user_id: str, tz: str | None, **kwargs: object) -> int:
-        return add_rep(self.services, user_id, tz, now=self.clock(), **kwargs)  # type: ignore[arg-type]
+from tests.sweeping import FAST, FRIDAY, Env, open_env, outbox_rows, posts_by_rep_date
 
 
 @pytest.fixture
 def env(database_url: str, fake_slack: FakeSlack) -> Iterator[Env]:
-    clock = Clock(FRIDAY)
-    services = make_services(database_url, fake_slack, clock)
-    yield Env(services, fake_slack, clock, TinyComposer(), FakeSleep())
-    assert fake_slack.validation_errors == []
-    services.sessions.kw["bind"].dispose()
+    yield from open_env(database_url, fake_slack)
 
 
 def test_four_days_of_hourly_ticks_reach_every_zone_once_per_local_workday(env: Env) -> None:

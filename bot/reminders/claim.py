@@ -1,10 +1,11 @@
 """Step 2, claim: take a batch of due rows under a lease, keep the lease while posting,
-hand back what we will not attempt."""
+hand back what we will not attempt, and give up on rows whose attempts ran out."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.reminders.report import FAILED, SweepLine
 from bot.reminders.run import SweepRun
 from store import outbox
 from store.db import unit_of_work
@@ -61,3 +62,17 @@ def release(run: SweepRun, rows: list[outbox.Claimed], why: str) -> None:
             outbox.release(
                 session, row_id=row.id, owner=run.owner, error=why, retry_at=run.retry_at()
             )
+
+
+def give_up_expired(run: SweepRun) -> None:
+    """Rows whose last allowed attempt's lease expired (their sender died or hung, again and
+    again) become `failed` and are reported, instead of staying `sending` unnoticed."""
+    with unit_of_work(run.services.sessions) as session:
+        given_up = outbox.give_up_expired(
+            session, now=run.services.clock(), max_attempts=run.options.max_attempts
+        )
+    for row in given_up:
+        run.report.failed += 1
+        run.report.lines.append(
+            SweepLine(row.team_id, row.user_id, row.local_date, FAILED, row.error)
+        )

@@ -22,10 +22,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Composed:
-    digest: Digest | None
-    channel_hint: str | None
+    user_id: str
+    digest: Digest | None = None
+    channel_hint: str | None = None
     not_due: bool = False
     too_early: bool = False  # this sweep's instant is before the row's window (clock skew)
+    closed: str | None = None  # why this row will never be sent
 
 
 def one_by_one(composer: Composer) -> BatchComposer:
@@ -60,22 +62,24 @@ def compose_rows(run: SweepRun, plan: Plan, rows: list[outbox.Claimed]) -> dict[
         assert workspace is not None
         reps = reps_by_id(session, [row.rep_id for row in rows])
         prepared: dict[int, Composed] = {}
-        to_compose: list[outbox.Claimed] = []
+        to_compose: list[tuple[outbox.Claimed, str]] = []
         jobs: list[tuple[RepContext, date]] = []
         for row in rows:
             rep = reps.get(row.rep_id)
             if rep is None:
-                raise LookupError(f"rep {row.rep_id} no longer exists")
-            not_due = _not_due(run, plan, rep, row)
-            if not_due is not None:
-                prepared[row.id] = not_due
+                prepared[row.id] = Composed(user_of(plan, row), closed="the rep no longer exists")
                 continue
-            to_compose.append(row)
+            not_sent = _not_sent(run, plan, rep, row)
+            if not_sent is not None:
+                prepared[row.id] = not_sent
+                continue
+            to_compose.append((row, rep.slack_user_id))
             jobs.append((context_for(rep, workspace, run.at), row.local_date))
         digests = run.compose_batch(session, jobs)
-        hints = outbox.known_dm_channels(session, rep_ids=[row.rep_id for row in to_compose])
-        for row, digest in zip(to_compose, digests, strict=True):
-            prepared[row.id] = Composed(digest, hints.get(row.rep_id))
+        rep_ids = [row.rep_id for row, _ in to_compose]
+        hints = outbox.known_dm_channels(session, rep_ids=rep_ids)
+        for (row, user_id), digest in zip(to_compose, digests, strict=True):
+            prepared[row.id] = Composed(user_id, digest, hints.get(row.rep_id))
         return prepared
     finally:
         session.rollback()
@@ -86,12 +90,19 @@ def reps_by_id(session: Session, rep_ids: list[int]) -> dict[int, Rep]:
     return {rep.id: rep for rep in session.scalars(select(Rep).where(Rep.id.in_(rep_ids)))}
 
 
-def _not_due(run: SweepRun, plan: Plan, rep: Rep, row: outbox.Claimed) -> Composed | None:
-    """Is the row still due now? If not, say whether it is too early (ours to hand back)."""
+def user_of(plan: Plan, row: outbox.Claimed) -> str:
+    """The row's Slack user as the plan knew it (a rep deactivated before it is not there)."""
+    return plan.users.get(row.rep_id, f"rep {row.rep_id}")
+
+
+def _not_sent(run: SweepRun, plan: Plan, rep: Rep, row: outbox.Claimed) -> Composed | None:
+    """Is the row still due now? If not: closed, handed back (too early), or skipped."""
+    if rep.deactivated_at is not None:
+        return Composed(rep.slack_user_id, closed="the rep was deactivated in Slack")
     facts: MorningFacts = morning_facts(rep, plan.settings)
     if is_due(facts, run.at, plan.settings) == row.local_date:
         return None
     # A process sweeping a slightly earlier instant may claim a row another one
     # enqueued at its reminder time: hand it back, it is not ours to skip.
     start, _ = delivery_window(facts, row.local_date, plan.settings)
-    return Composed(None, None, not_due=True, too_early=run.at < start)
+    return Composed(rep.slack_user_id, not_due=True, too_early=run.at < start)

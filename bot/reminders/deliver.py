@@ -1,4 +1,8 @@
-"""Step 4, deliver: post one claimed row, mark it in the outbox, say so in the report."""
+"""Step 4, deliver: post one claimed row, mark it in the outbox, say so in the report.
+
+Whatever goes wrong with one row costs that row only: it is marked and reported, and the
+sweep goes on with the next one.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,9 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.reminders.compose import Composed, compose_rows
+from bot.reminders.compose import Composed, compose_rows, user_of
 from bot.reminders.plan import Plan
-from bot.reminders.report import SweepLine
+from bot.reminders.report import CLOSED, FAILED, FOUND, SENT, SKIPPED, SweepLine
 from bot.reminders.run import Digest, SweepRun
 from bot.reminders.slack import Posted, post_digest
 from store import outbox
@@ -21,13 +25,28 @@ def deliver(
     run: SweepRun, plan: Plan, client: WebClient, row: outbox.Claimed, prepared: Composed | None
 ) -> str | None:
     """Send one claimed row and mark it; returns a reason when the whole workspace is down."""
-    user_id = plan.users[row.rep_id]
+    try:
+        return _deliver(run, plan, client, row, prepared)
+    except Exception as error:
+        # A bug (or a surprise from Slack or the database) in one rep's digest must not
+        # cost the others their morning; this row is retried until its attempts run out.
+        log.exception("delivering digest row %s failed", row.id)
+        user_id = prepared.user_id if prepared else user_of(plan, row)
+        _fail(run, plan, row, user_id, f"unexpected: {error!r}")
+        return None
+
+
+def _deliver(
+    run: SweepRun, plan: Plan, client: WebClient, row: outbox.Claimed, prepared: Composed | None
+) -> str | None:
     try:
         composed = prepared or compose_rows(run, plan, [row])[row.id]
     except Exception as error:
-        # A bug composing one rep's digest must not stop the others' mornings.
         log.exception("composing the digest of rep %s failed", row.rep_id)
-        _fail(run, plan, row, user_id, f"compose: {error}")
+        _fail(run, plan, row, user_of(plan, row), f"compose: {error}")
+        return None
+    if composed.closed is not None:
+        _close(run, plan, row, composed.user_id, composed.closed)
         return None
     if composed.too_early:
         with unit_of_work(run.services.sessions) as session:
@@ -37,11 +56,10 @@ def deliver(
             )  # fmt: skip
         return None
     if composed.digest is None:
-        _skip(run, plan, row, user_id, "no longer due" if composed.not_due else None)
+        _skip(run, plan, row, composed.user_id, "no longer due" if composed.not_due else None)
         return None
-    result = _post(run, plan, client, row, user_id, composed)
-    _mark(run, row, result, composed.digest)
-    return _tell(run, plan, row, user_id, result, composed.digest)
+    result = _post(run, plan, client, row, composed.user_id, composed)
+    return _record(run, plan, row, composed.user_id, result, composed.digest)
 
 
 def _line(run: SweepRun, plan: Plan, row: outbox.Claimed, user_id: str, outcome: str,
@@ -55,14 +73,27 @@ def _fail(run: SweepRun, plan: Plan, row: outbox.Claimed, user_id: str, error: s
             session, row_id=row.id, owner=run.owner, error=error, retry_at=run.retry_at()
         )
     run.report.failed += 1
-    _line(run, plan, row, user_id, "failed", error)
+    _line(run, plan, row, user_id, FAILED, f"{error}; {_attempts(run, row)}")
+
+
+def _attempts(run: SweepRun, row: outbox.Claimed) -> str:
+    if row.attempts >= run.options.max_attempts:
+        return f"gave up after {row.attempts} attempts"
+    return f"attempt {row.attempts} of {run.options.max_attempts}, retried next tick"
+
+
+def _close(run: SweepRun, plan: Plan, row: outbox.Claimed, user_id: str, reason: str) -> None:
+    with unit_of_work(run.services.sessions) as session:
+        outbox.close(session, row_id=row.id, owner=run.owner, reason=reason)
+    run.report.closed += 1
+    _line(run, plan, row, user_id, CLOSED, reason)
 
 
 def _skip(run: SweepRun, plan: Plan, row: outbox.Claimed, user_id: str, reason: str | None) -> None:
     with unit_of_work(run.services.sessions) as session:
         outbox.mark_skipped(session, row_id=row.id, owner=run.owner, reason=reason)
     run.report.skipped += 1
-    _line(run, plan, row, user_id, "skipped", reason or "nothing due")
+    _line(run, plan, row, user_id, SKIPPED, reason or "nothing due")
 
 
 def _post(
@@ -92,47 +123,40 @@ def _post(
         run.row_id = None
 
 
-def _mark(run: SweepRun, row: outbox.Claimed, result: Posted, digest: Digest) -> None:
-    """Record the post's result, only while the row is still ours."""
-    with unit_of_work(run.services.sessions) as session:
-        if result.ts is not None and result.channel is not None:
-            outbox.mark_sent(
-                session,
-                row_id=row.id,
-                owner=run.owner,
-                channel=result.channel,
-                ts=result.ts,
-                now=run.services.clock(),
-                due_count=digest.due_count,
-                prospect_ids=list(digest.prospect_ids),
-            )
-        elif result.workspace_down:
+def _record(
+    run: SweepRun, plan: Plan, row: outbox.Claimed, user_id: str, result: Posted, digest: Digest
+) -> str | None:
+    """Mark the post's result (only while the row is still ours) and report it; returns
+    the reason when the whole workspace is down (the row is handed back, not failed)."""
+    if result.workspace_down:
+        with unit_of_work(run.services.sessions) as session:
             outbox.release(
                 session, row_id=row.id, owner=run.owner, error=result.error,
                 retry_at=run.retry_at(),
             )  # fmt: skip
-        else:
-            outbox.mark_failed(
-                session, row_id=row.id, owner=run.owner, error=result.error,
-                retry_at=run.retry_at(),
-            )  # fmt: skip
-
-
-def _tell(
-    run: SweepRun, plan: Plan, row: outbox.Claimed, user_id: str, result: Posted, digest: Digest
-) -> str | None:
-    """The post's line in the report; the reason when the whole workspace is down."""
-    if result.ts is not None:
-        if result.found:
-            run.report.in_doubt_found += 1
-            detail = "already delivered before a crash or timeout; not sent again"
-            _line(run, plan, row, user_id, "found", detail)
-        else:
-            run.report.sent += 1
-            _line(run, plan, row, user_id, "sent", f"{digest.due_count} due")
-        return None
-    if result.workspace_down:
         return result.error
-    run.report.failed += 1
-    _line(run, plan, row, user_id, "failed", result.error)
+    if result.rep_unknown:
+        _close(run, plan, row, user_id, f"Slack cannot reach the rep ({result.error})")
+        return None
+    if result.ts is None or result.channel is None:
+        _fail(run, plan, row, user_id, result.error)
+        return None
+    with unit_of_work(run.services.sessions) as session:
+        outbox.mark_sent(
+            session,
+            row_id=row.id,
+            owner=run.owner,
+            channel=result.channel,
+            ts=result.ts,
+            now=run.services.clock(),
+            due_count=digest.due_count,
+            prospect_ids=list(digest.prospect_ids),
+        )
+    if result.found:
+        run.report.in_doubt_found += 1
+        detail = "already delivered before a crash or timeout; not sent again"
+        _line(run, plan, row, user_id, FOUND, detail)
+    else:
+        run.report.sent += 1
+        _line(run, plan, row, user_id, SENT, f"{digest.due_count} due")
     return None

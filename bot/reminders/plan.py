@@ -22,7 +22,6 @@ class Plan:
     workspace_id: int
     team_id: str
     settings: WorkspaceSettings
-    revoked: bool
     due: list[outbox.DueDigest]
     users: dict[int, str]  # rep id → Slack user id
 
@@ -52,14 +51,7 @@ def plan_workspace(session: Session, run: SweepRun, workspace_id: int) -> Plan |
         on = is_due(morning_facts(rep, settings), run.at, settings)
         if on is not None:
             due.append(outbox.DueDigest(rep.id, on, workspace_id))
-    return Plan(
-        workspace_id,
-        workspace.team_id,
-        settings,
-        workspace.token_revoked_at is not None,
-        due,
-        users,
-    )
+    return Plan(workspace_id, workspace.team_id, settings, due, users)
 
 
 def enqueue(run: SweepRun, plan: Plan) -> int:

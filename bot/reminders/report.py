@@ -19,12 +19,20 @@ class SweepOptions:
     pacing: bool = True
 
 
+# A row's outcome in a sweep (a dry run says "would send", "would skip", "already sent"…).
+SENT = "sent"
+FOUND = "found"  # in doubt, and found already delivered: not sent again
+SKIPPED = "skipped"  # nothing due, or no longer due: no DM
+CLOSED = "closed"  # the rep is gone, deactivated or unknown to Slack: never sent
+FAILED = "failed"  # not delivered this tick (retried later while attempts are left)
+
+
 @dataclass(frozen=True, slots=True)
 class SweepLine:
     team_id: str
     user_id: str
     local_date: date
-    outcome: str  # sent, found (in doubt, already delivered), skipped, failed, would send…
+    outcome: str
     detail: str = ""
 
 
@@ -35,16 +43,33 @@ class SweepReport:
     enqueued: int = 0
     sent: int = 0
     skipped: int = 0
+    closed: int = 0
     failed: int = 0
     in_doubt_found: int = 0
     lines: list[SweepLine] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # workspace-wide, one line each
+    # Workspace-wide failures, one line each: no usable token, bad settings, a crash.
+    problems: list[str] = field(default_factory=list)
+    # Workspaces left alone on purpose (uninstalled, tokens revoked): not failures.
+    skipped_workspaces: list[str] = field(default_factory=list)
+
+    @property
+    def undelivered(self) -> list[SweepLine]:
+        return [line for line in self.lines if line.outcome == FAILED]
+
+    @property
+    def all_delivered(self) -> bool:
+        """Nothing due was left undelivered: what `revive sweep`'s exit code reports."""
+        return not self.problems and not self.undelivered
 
     def summary(self) -> str:
+        skipped = ""
+        if self.skipped_workspaces:
+            skipped = f"; {len(self.skipped_workspaces)} workspace(s) skipped (uninstalled)"
         if self.dry_run:
-            return f"dry run at {self.at.isoformat()}: {len(self.lines)} due, nothing sent"
+            due = f"dry run at {self.at.isoformat()}: {len(self.lines)} due, nothing sent"
+            return due + skipped
         return (
             f"sweep at {self.at.isoformat()}: enqueued {self.enqueued}, sent {self.sent}, "
-            f"skipped {self.skipped}, failed {self.failed}, "
+            f"skipped {self.skipped}, closed {self.closed}, failed {self.failed}, "
             f"in doubt found delivered {self.in_doubt_found}"
-        )
+        ) + skipped

@@ -34,6 +34,8 @@ WORKSPACE_ERRORS = frozenset(
         "ekm_access_denied",
     }
 )
+# Slack answers these when the rep cannot be reached: this row will never be delivered.
+REP_ERRORS = frozenset({"user_not_found", "user_disabled", "channel_not_found", "cannot_dm_bot"})
 HISTORY_LIMIT = 100
 
 
@@ -98,6 +100,7 @@ class Posted:
     found: bool = False  # an in-doubt earlier attempt had in fact been delivered
     error: str = ""
     workspace_down: bool = False
+    rep_unknown: bool = False  # Slack does not know (or no longer has) this user
 
 
 def post_digest(
@@ -143,14 +146,21 @@ def post_digest(
             if status >= 500:
                 check_first, error = True, f"Slack {status} {code}"
                 continue
-            if code in WORKSPACE_ERRORS:
-                return Posted(error=code, workspace_down=True)
-            # 429 after every Retry-After, or a definite refusal: try again next tick.
-            return Posted(error=code)
+            return _refused(code)
         except (TimeoutError, URLError, ConnectionError, OSError) as failure:
             # The post may have landed: look in the DM before trying again.
             check_first, error = True, f"network: {failure}"
     return Posted(error=f"{error} after {run.options.post_tries} tries")
+
+
+def _refused(code: str) -> Posted:
+    """A definite answer from Slack: about the token, about the rep, or about this post."""
+    if code in WORKSPACE_ERRORS:
+        return Posted(error=code, workspace_down=True)
+    if code in REP_ERRORS:
+        return Posted(error=code, rep_unknown=True)
+    # 429 after every Retry-After, or a refusal of this post: try again next tick.
+    return Posted(error=code)
 
 
 def _open_dm(client: WebClient, user_id: str) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.reminders.claim import claim_batch, release
+from bot.reminders.claim import claim_batch, give_up_expired, release
 from bot.reminders.compose import compose_claimed, one_by_one
 from bot.reminders.deliver import deliver
 from bot.reminders.pacing import Pacer, Sleep
@@ -62,11 +62,12 @@ def sweep(
         report=SweepReport(at=at, dry_run=dry_run),
     )
     run.pacer = Pacer(services.sessions, services.clock, sleep=sleep, enabled=run.options.pacing)
-    with unit_of_work(services.sessions) as session:
-        workspaces = list(
-            session.execute(select(Workspace.id, Workspace.team_id).order_by(Workspace.id))
-        )
-    for workspace_id, team_id in workspaces:
+    if not dry_run:
+        give_up_expired(run)
+    for workspace_id, team_id, revoked_at in _workspaces(run):
+        if revoked_at is not None:
+            run.report.skipped_workspaces.append(_uninstalled(team_id, revoked_at))
+            continue
         try:
             _sweep_workspace(run, workspace_id, team_id, dry_run=dry_run)
         except Exception:
@@ -76,12 +77,26 @@ def sweep(
     return run.report
 
 
+def _workspaces(run: SweepRun) -> list[tuple[int, str, datetime | None]]:
+    """Every workspace: id, team id, and when its token was revoked (None: installed)."""
+    columns = (Workspace.id, Workspace.team_id, Workspace.token_revoked_at)
+    with unit_of_work(run.services.sessions) as session:
+        return [(i, t, r) for i, t, r in session.execute(select(*columns).order_by(Workspace.id))]
+
+
+def _uninstalled(team_id: str, revoked_at: datetime) -> str:
+    return (
+        f"{team_id}: uninstalled or its token revoked at {revoked_at.isoformat()}; "
+        "nothing is sent until it is back"
+    )
+
+
 def _sweep_workspace(run: SweepRun, workspace_id: int, team_id: str, *, dry_run: bool) -> None:
     with unit_of_work(run.services.sessions) as session:
         plan = plan_workspace(session, run, workspace_id)
     if plan is None:
         return
-    token = None if plan.revoked else run.services.bot_token(team_id)
+    token = run.services.bot_token(team_id)
     if token is None and plan.due:
         run.report.problems.append(f"{team_id}: no bot token (not installed or revoked)")
     if dry_run:
@@ -103,5 +118,17 @@ def _sweep_workspace(run: SweepRun, workspace_id: int, team_id: str, *, dry_run:
             stop = deliver(run, plan, client, row, prepared.pop(row.id, None))
             if stop is not None:
                 release(run, claimed[index + 1 :], stop)
-                run.report.problems.append(f"{team_id}: {stop}; its digests wait for next tick")
+                _workspace_down(run, workspace_id, team_id, stop)
                 return
+
+
+def _workspace_down(run: SweepRun, workspace_id: int, team_id: str, why: str) -> None:
+    """Slack refused the token. If the app was uninstalled meanwhile, that is no failure."""
+    with unit_of_work(run.services.sessions) as session:
+        revoked_at = session.scalar(
+            select(Workspace.token_revoked_at).where(Workspace.id == workspace_id)
+        )
+    if revoked_at is not None:
+        run.report.skipped_workspaces.append(_uninstalled(team_id, revoked_at))
+    else:
+        run.report.problems.append(f"{team_id}: {why}; its digests wait for next tick")

@@ -34,7 +34,7 @@ def tick(
     metadata: MetadataFor | None = None,
 ) -> SweepReport:
     report = sweep(services, services.clock(), owner=owner, composer=composer, metadata=metadata)
-    if report.sent or report.failed or report.in_doubt_found or report.problems:
+    if report.sent or report.failed or report.closed or report.in_doubt_found or report.problems:
         log.info("%s%s", report.summary(), "".join(f"; {p}" for p in report.problems))
     return report
 
