@@ -13,17 +13,31 @@ VIEW_BLOCKS_MAX = 100
 
 
 def escape(text: str | None) -> str:
-    """Escape user text for mrkdwn so `<!channel>` or `<@U1>` pings no one."""
+    """Escape user text for Slack so `<!channel>` or `<@U1>` pings no one.
+
+    The one escaping function: every value a rep or a Slack profile typed goes through it
+    on its way into any text Revive sends (blocks, `text` fallbacks, ephemerals, modals,
+    Home, DMs). Slack reads `&amp;`, `&lt;` and `&gt;` back as the characters, in mrkdwn
+    and plain_text alike."""
     if not text:
         return ""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_ENTITIES = ("&amp;", "&lt;", "&gt;")
+
+
 def truncate(text: str, limit: int) -> str:
-    """Cut to `limit` characters with an ellipsis; the one place text gets shortened."""
+    """Cut to `limit` characters with an ellipsis; the one place text gets shortened.
+
+    Never inside an escaped entity: a cut `&lt;` would show as a stray "&l"."""
     if len(text) <= limit:
         return text
-    return text[: limit - 1].rstrip() + "…"
+    cut = text[: limit - 1]
+    amp = cut.rfind("&", max(0, len(cut) - len("&amp;") + 1))
+    if amp >= 0 and any(e.startswith(cut[amp:]) and e != cut[amp:] for e in _ENTITIES):
+        cut = cut[:amp]
+    return cut.rstrip() + "…"
 
 
 def plain(text: str, limit: int = BUTTON_TEXT_MAX) -> dict[str, object]:

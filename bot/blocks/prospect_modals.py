@@ -158,7 +158,7 @@ def details_modal(
     facts: ProspectFacts, history: Sequence[Happened], today: date, meta: str
 ) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": plain(f"{facts.name} ({facts.company})", 150)},
+        {"type": "header", "text": plain(f"{escape(facts.name)} ({escape(facts.company)})", 150)},
         {"type": "section", "text": md("\n".join(_fact_lines(facts, today)))},
         {"type": "divider"},
         {"type": "section", "text": md("*History*, newest first")},
@@ -168,7 +168,7 @@ def details_modal(
     newest = sorted(history, key=lambda h: h.on, reverse=True)[:HISTORY_SHOWN_MAX]
     chunk: list[str] = []
     for entry in newest:
-        line = f"• {human_date(entry.on, today)}: {entry.label}"
+        line = f"• {human_date(entry.on, today)}: {escape(entry.label)}"
         if entry.detail:
             line += f": \u201c{escape(truncate(entry.detail, 300))}\u201d"
         if sum(len(x) + 1 for x in chunk) + len(line) > SECTION_TEXT_MAX - 10:

@@ -14,12 +14,13 @@ from bot.mrkdwn import BUTTON_TEXT_MAX, escape, md, plain
 
 
 def reevaluate_text(facts: ProspectFacts) -> str:
-    return f"Time to decide about {facts.name}: walk away or keep going?"
+    """The card's notification fallback: escaped like the blocks (it reaches push texts)."""
+    return f"Time to decide about {escape(facts.name)}: walk away or keep going?"
 
 
 def answered_text(facts: ProspectFacts) -> str:
     """The answered card's notification fallback."""
-    return f"Decided about {facts.name}."
+    return f"Decided about {escape(facts.name)}."
 
 
 def _tried(reevaluation: Reevaluation) -> str:

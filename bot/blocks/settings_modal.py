@@ -51,7 +51,7 @@ def settings_modal(current: HomeSettings, today: date) -> dict[str, Any]:
                     "action_id": ids.IN_REMINDER_TIME,
                     "initial_time": f"{current.reminder_time:%H:%M}",
                 },
-                "hint": plain(f"In your time zone, {current.tz}.", 150),
+                "hint": plain(f"In your time zone, {escape(current.tz)}.", 150),
             },
             {
                 "type": "input",

@@ -17,6 +17,7 @@ from bot import coach
 from bot.coach import Transition
 from bot.domain import DecisionKind, Outcome, ProspectStatus, WalkAwayReason
 from bot.errors import NotFoundOrNotYours, UserError
+from bot.mrkdwn import escape
 from bot.reps import RepContext
 from store.models import Decision, Prospect, Touch
 from store.repo import (
@@ -88,7 +89,7 @@ def log_outcome(session: Session, ctx: RepContext, given: OutcomeInput, *, now: 
         return Logged(prospect=prospect, touch=earlier, transition=None, already_logged=True)
     if prospect.version != given.version:
         raise UserError(
-            f"{prospect.name} changed since that message was sent. "
+            f"{escape(prospect.name)} changed since that message was sent. "
             "Type `/revive list` to see where things stand."
         )
     problems = outcome_problems(given, ctx.today)
@@ -164,7 +165,7 @@ def decide(
         return Decided(prospect=prospect, decision=earlier, transition=None, already_decided=True)
     if prospect.version != version:
         raise UserError(
-            f"{prospect.name} changed since that question was asked. "
+            f"{escape(prospect.name)} changed since that question was asked. "
             "Type `/revive list` to see where things stand."
         )
     if kind is DecisionKind.WALK_AWAY and reason is None:
