@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from bot.errors import UserError
+from bot.parsing.clean import clean_payload
 
 # --- slash command and modals (callback_id) ---
 ADD_MODAL = "revive_add"
@@ -107,9 +108,11 @@ _VALUE_FIELDS = tuple(f.name for f in fields(ActionValue))
 
 
 def decode_value(text: str | None) -> ActionValue:
-    """Parse a value from Slack; anything forged or malformed is a stale-button refusal."""
+    """Parse a value from Slack; anything forged or malformed is a stale-button refusal.
+
+    Its strings are cleaned once decoded (JSON carries a NUL as an escape, not a byte)."""
     try:
-        data = json.loads(text or "")
+        data = clean_payload(json.loads(text or ""))
     except json.JSONDecodeError:
         raise STALE from None
     if not isinstance(data, dict):
@@ -158,7 +161,7 @@ def decode_meta(text: str | None) -> ModalMeta:
     if not text:
         return ModalMeta()
     try:
-        data = json.loads(text)
+        data = clean_payload(json.loads(text))
     except json.JSONDecodeError:
         raise STALE from None
     names = {f.name for f in fields(ModalMeta)}

@@ -40,7 +40,7 @@ NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 
 
 def violations(source: str) -> list[str]:
-    """What makes a listener module more than a listener: store, SQL, coach, a session."""
+    """What makes a listener module more than a listener: store, SQL, coach, a query."""
     found: list[str] = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -55,9 +55,12 @@ def violations(source: str) -> list[str]:
             found.append(f"line {node.lineno}: imports {bad[0]}")
         if isinstance(node, ast.Attribute) and getattr(node.value, "id", None) == "coach":
             found.append(f"line {node.lineno}: coach.{node.attr}")
-        if isinstance(node, ast.Attribute) and node.attr in ("session", "sessions"):
+        # A query needs a session: `session.execute(…)`, `req.session.scalars(…)`.
+        if isinstance(node, ast.Attribute) and (
+            node.attr == "session" or getattr(node.value, "id", None) == "session"
+        ):
             found.append(f"line {node.lineno}: .{node.attr}")
-        if isinstance(node, ast.Name) and node.id in ("session", "unit_of_work"):
+        if isinstance(node, ast.Name) and node.id == "unit_of_work":
             found.append(f"line {node.lineno}: {node.id}")
     return found
 
@@ -69,6 +72,8 @@ def test_the_checker_sees_each_kind_of_violation() -> None:
         "from bot import coach\n"
         "x = coach.TACTICS\n"
         "y = req.session.scalars(q)\n"
+        "with unit_of_work(factory) as session:\n"
+        "    session.execute(q)\n"
     )
     assert violations(source) == [
         "line 1: imports sqlalchemy",
@@ -76,6 +81,8 @@ def test_the_checker_sees_each_kind_of_violation() -> None:
         "line 3: imports bot.coach",
         "line 4: coach.TACTICS",
         "line 5: .session",
+        "line 6: unit_of_work",
+        "line 7: .execute",
     ]
     assert violations("from bot.usecases import home\nhome.open_home(who)\n") == []
 

@@ -1,8 +1,10 @@
 """Slack payloads → typed values: where listeners read what Slack sent, once.
 
-Every free-text value (slash command text, view state, button and option values,
-private metadata) passes through clean_text here, so nothing downstream — the coach,
-the store, a reply — ever sees a control character.
+Every free-text value passes through bot.parsing.clean.clean_text on the way in, so
+nothing downstream (the coach, the store, a reply) sees a control character: slash
+command text, view state and picked options here; button values and private metadata,
+which carry our own JSON, in their decoders (bot.ids, quick_add.decode_pending) once
+decoded, since JSON spells a NUL as an escape.
 """
 
 from __future__ import annotations
@@ -44,8 +46,9 @@ def view_values(view: Mapping[str, Any]) -> Values:
 
 
 def modal_meta(view: Mapping[str, Any]) -> ids.ModalMeta:
+    """private_metadata (JSON of ours, cleaned by ids.decode_meta once decoded)."""
     raw = view.get("private_metadata")
-    return ids.decode_meta(clean_text(raw) if isinstance(raw, str) else None)
+    return ids.decode_meta(raw if isinstance(raw, str) else None)
 
 
 def _first_action(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,11 +58,12 @@ def _first_action(body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def raw_value(body: Mapping[str, Any]) -> str | None:
-    """The clicked button's value, or the picked option's (cleaned)."""
+    """The clicked button's value, or the picked option's: JSON of ours, cleaned by its
+    decoder (ids.decode_value, quick_add.decode_pending) once decoded."""
     action = _first_action(body)
     selected = action.get("selected_option") or {}
     value = selected.get("value") or action.get("value")
-    return clean_text(value) if isinstance(value, str) else None
+    return value if isinstance(value, str) else None
 
 
 def clicked_value(body: Mapping[str, Any]) -> ids.ActionValue:

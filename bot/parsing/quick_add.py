@@ -23,6 +23,7 @@ from typing import Any
 from bot import coach, ids
 from bot.domain import Situation
 from bot.errors import UserError
+from bot.parsing.clean import clean_payload
 from bot.parsing.dates import parse_date
 from bot.usecases.adding import NewProspect
 
@@ -323,7 +324,7 @@ def encode_pending(new: NewProspect, existing: int) -> str | None:
 def decode_pending(value: str | None) -> tuple[NewProspect, int]:
     """The inverse; anything forged or malformed is a stale-button refusal."""
     try:
-        data = json.loads(value or "")
+        data = clean_payload(json.loads(value or ""))
     except json.JSONDecodeError:
         raise ids.STALE from None
     if not isinstance(data, dict) or set(data) != {"n", "p"}:
