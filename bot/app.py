@@ -47,7 +47,6 @@ def build_app(services: Services, *, client: WebClient | None = None) -> ReviveA
     settings = services.settings
     app = ReviveApp(
         services=services,
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret,
         client=client or make_client(settings.slack_bot_token, settings.slack_api_url),
         # auth.test at start would make `serve` fail offline before it can say why.

@@ -275,12 +275,3 @@ def configure_logging(level: str) -> None:
     )
     for name, quiet in QUIET_LOGGERS.items():
         logging.getLogger(name).setLevel(logging.DEBUG if level == "DEBUG" else quiet)
-    logging.getLogger("slack_bolt").addFilter(_drop_token_unused_warning)
-
-
-def _drop_token_unused_warning(record: logging.LogRecord) -> bool:
-    """Bolt warns "`token` will be unused" whenever App gets both token= and client=, as
-    bot/app.py's build_app does (the client carries that same token): noise, not news."""
-    from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
-
-    return record.getMessage() != warning_client_prioritized_and_token_skipped()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -208,3 +209,23 @@ def test_the_error_handler_answers_only_a_verified_request(verified: bool) -> No
     else:
         assert answer.status == 401
         assert client.method_calls == []
+
+
+def test_the_app_is_built_without_bolts_token_warning_and_uses_the_bot_token(
+    tmp_path: Path, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = sqlite_url(tmp_path / "quiet.db")
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake_slack.api_url,
+            "DATABASE_URL": url,
+        }
+    )
+    with caplog.at_level(logging.DEBUG, logger="slack_bolt"):
+        app = build_app(
+            Services(settings=settings, sessions=make_session_factory(make_engine(url)))
+        )
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert app.client.token == BOT_TOKEN
