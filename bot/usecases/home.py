@@ -82,10 +82,6 @@ class HomeTab:
         client.views_publish(user_id=self.user_id, view=self.view)
 
 
-def home_tab(session: Session, ctx: RepContext) -> HomeTab:
-    return HomeTab(ctx.rep.slack_user_id, home_view(home_data(session, ctx), ctx.today))
-
-
 def open_home(caller: Caller) -> HomeTab:
     """The rep's Home tab, read in one unit of work and drawn after it."""
     with rep_request(caller) as req:
