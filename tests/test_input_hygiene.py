@@ -223,3 +223,27 @@ def test_select_values_are_cleaned_like_text(live: LiveApp) -> None:
     with live.session() as session:
         [stored] = session.scalars(select(Prospect))
     assert (stored.situation, stored.note) == ("went_quiet", None)
+
+
+# --- Slack's entities in command text ----------------------------------------------------
+
+
+def test_command_text_turns_slacks_three_entities_back_into_characters() -> None:
+    assert command_text({"text": "add Ann, A&amp;B &lt;Labs&gt;, went quiet"}) == (
+        "add Ann, A&B <Labs>, went quiet"
+    )
+    assert command_text({"text": "news &amp;lt;x"}) == "news &lt;x"  # typed literally
+
+
+def test_a_company_with_an_ampersand_is_stored_as_typed_and_shown_escaped_once(
+    live: LiveApp,
+) -> None:
+    # Slack sends the rep's "A&B Labs" as "A&amp;B Labs".
+    answer = live.driver.command("U1", "add Ann Lee, A&amp;B Labs, went quiet")
+    assert answer.status == 200
+    with live.session() as session:
+        [prospect] = session.scalars(select(Prospect))
+    assert prospect.company == "A&B Labs"
+    listed = live.driver.command("U1", "list").json()
+    shown = str(listed)
+    assert "A&amp;B Labs" in shown and "&amp;amp;" not in shown

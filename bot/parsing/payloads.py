@@ -29,13 +29,22 @@ TOO_LONG = UserError(
 
 
 def command_text(command: Mapping[str, Any]) -> str:
-    """A slash command's text, cleaned and stripped; refused when over Slack's limit."""
+    """A slash command's text as the rep typed it: cleaned, stripped, refused over Slack's limit.
+
+    Slack sends `&`, `<` and `>` in command text as entities; turning them back here means
+    "A&B" is stored as typed and escaped once, on the way out, like every other value.
+    """
     raw = command.get("text") or ""
     if not isinstance(raw, str):
         return ""
     if len(raw) > COMMAND_TEXT_MAX:
         raise TOO_LONG
-    return clean_text(raw).strip()
+    return unescape_slack(clean_text(raw)).strip()
+
+
+def unescape_slack(text: str) -> str:
+    """The three entities Slack escapes, back to characters (`&amp;` last: `&amp;lt;` is `&lt;`)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def view_values(view: Mapping[str, Any]) -> Values:
