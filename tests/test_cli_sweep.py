@@ -19,7 +19,7 @@ from bot.reps import context_for
 from bot.services import Services, system_clock
 from bot.usecases.adding import NewProspect, add_prospect
 from store.db import unit_of_work
-from store.models import Rep
+from store.models import Rep, Workspace
 from store.repo import ensure_rep, ensure_workspace
 from tests.conftest import Clock
 from tests.fakeslack import FakeSlack
@@ -128,6 +128,21 @@ def test_a_workspace_with_due_reps_and_no_usable_token_exits_3(
     assert said in result.stderr
     assert "Traceback" not in result.stderr
     assert fake_slack.messages("U1") == []
+
+
+def test_an_uninstalled_workspace_is_skipped_and_exits_0(
+    seeded: tuple[str, Services], fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    url, services = seeded
+    with unit_of_work(services.sessions) as session:
+        workspace = session.scalars(select(Workspace)).one()
+        workspace.token_revoked_at = datetime.fromisoformat("2026-11-26T18:00:00Z")
+    result = run_revive("sweep", "--at", AT, cwd=tmp_path, env=env_for(url, fake_slack))
+    assert result.returncode == 0, result.stderr
+    assert "T1: uninstalled or its token revoked at 2026-11-26T18:00:00+00:00" in result.stdout
+    assert "1 workspace(s) skipped" in result.stdout
+    assert result.stderr == "" and fake_slack.calls == []
+    assert outbox_rows(services) == []
 
 
 def test_sweep_explains_bad_input_and_an_unmigrated_database(

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.reminders.report import SweepOptions
 from bot.reps import apply_profile
@@ -164,3 +164,51 @@ def test_a_row_that_fails_on_its_last_attempt_says_so(env: Env) -> None:
     last = env.sweep(MORNING + timedelta(minutes=2), options=options)
     assert "restricted_action; gave up after 2 attempts" in last.undelivered[0].detail
     assert env.sweep(MORNING + timedelta(minutes=4), options=options).lines == []
+
+
+def revoke(env: Env, team_id: str) -> None:
+    with unit_of_work(env.services.sessions) as session:
+        session.execute(
+            update(Workspace)
+            .where(Workspace.team_id == team_id)
+            .values(token_revoked_at=env.clock() - timedelta(hours=1))
+        )
+
+
+def test_an_uninstalled_workspace_is_skipped_not_failed(env: Env) -> None:
+    for team in ("T1", "T2"):
+        env.rep(f"U{team}", "UTC", team_id=team)
+    env.clock.set(MORNING)
+    revoke(env, "T1")
+    report = env.sweep(MORNING)
+    assert posts_by_rep_date(env.fake) == {("UT2", DAY): 1}
+    assert [call.team_id for call in env.fake.calls] == ["T2"], "not one call to T1"
+    assert report.problems == [] and report.all_delivered
+    [skipped] = report.skipped_workspaces
+    assert skipped.startswith("T1: uninstalled or its token revoked at 2026-11-27T08:01:00")
+    assert "1 workspace(s) skipped" in report.summary()
+    assert [row.workspace_id for row in outbox_rows(env.services)] == [2], "nothing enqueued"
+
+
+def test_an_uninstall_in_the_middle_of_a_sweep_is_a_skip_not_a_failure(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.reminders.deliver
+
+    real = bot.reminders.deliver.post_digest
+
+    def uninstalled_just_before(*args: Any, **kwargs: Any) -> Any:
+        revoke(env, "T1")  # the app_uninstalled event, handled by the web process
+        env.fake.fail("chat.postMessage", error="token_revoked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bot.reminders.deliver, "post_digest", uninstalled_just_before)
+    for n in range(3):
+        env.rep(f"U{n}", "UTC")
+    report = env.sweep(MORNING)
+    assert report.problems == [] and report.all_delivered, report.problems
+    assert report.skipped_workspaces and env.fake.messages("U0") == []
+    rows = outbox_rows(env.services)
+    assert [(row.status, row.attempts) for row in rows] == [("failed", 0)] * 3, "handed back"
+    assert env.sweep(MORNING + timedelta(minutes=2)).lines == []
+    assert len(env.fake.calls_to("chat.postMessage", ok_only=False)) == 1
