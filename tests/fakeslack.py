@@ -86,6 +86,7 @@ class FakeSlack:
         # Benchmarks turn slack_sdk's model validation off to answer at once (limits stay).
         self.validate = validate
         self.calls: list[Call] = []
+        self.arrivals: list[str] = []  # methods in the order requests arrived, before any delay
         self.responses: list[Response] = []
         self.validation_errors: list[str] = []
         self.warnings: list[str] = []
@@ -138,6 +139,7 @@ class FakeSlack:
         """Forget the recorded calls and answers, keep users, messages and faults."""
         with self._lock:
             self.calls.clear()
+            self.arrivals.clear()
             self.responses.clear()
             self.validation_errors.clear()
             self.warnings.clear()
@@ -209,6 +211,16 @@ class FakeSlack:
                         f"expected {count} call(s) to {method}, got {len(found)}; calls: {made}")
                 self._changed.wait(left)
 
+    def wait_for_arrival(self, method: str, timeout: float = 5.0) -> None:
+        """Block until a request for ``method`` has arrived (it may still be delayed)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while method not in self.arrivals:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no request to {method} arrived; got {self.arrivals}")
+                self._changed.wait(left)
+
     def wait_for_response(self, count: int = 1, timeout: float = 5.0) -> list[Response]:
         deadline = time.monotonic() + timeout
         with self._changed:
@@ -272,6 +284,9 @@ class FakeSlack:
         params = self._params(parts.query, headers, raw)
         token = self._token(headers, params)
         team_id = self.tokens.get(token or "")
+        with self._changed:
+            self.arrivals.append(method)
+            self._changed.notify_all()
         if method in self._delays:
             time.sleep(self._delays[method])
         fault = self._take_fault(method)

@@ -214,6 +214,7 @@ def test_modal_errors_are_inline_and_write_nothing(live: LiveApp) -> None:
         body = response.json()
         assert body["response_action"] == "errors", given
         assert message in body["errors"][block_id], (given, body)
+    live.wait_until_idle()
     assert prospect_count(live) == 0
     assert live.fake.calls_to("chat.postMessage") == []
     assert live.fake.validation_errors == []

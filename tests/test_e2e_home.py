@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time as time_module
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -133,7 +132,7 @@ def test_the_messages_tab_publishes_nothing(live: LiveApp) -> None:
     response = live.driver.event({"type": "app_home_opened", "user": "U1", "tab": "messages"})
     assert response.status == 200
     open_home(live)
-    time_module.sleep(0.3)  # give a wrongly handled messages event time to publish too
+    live.wait_until_idle()  # a wrongly handled messages event would have published by now
     assert len(live.fake.calls_to("views.publish")) == 1
     assert live.fake.validation_errors == []
 
@@ -221,6 +220,7 @@ def test_invalid_settings_get_inline_errors_and_write_nothing(live: LiveApp) -> 
         before.paused_until,
         before.updated_at,
     )
+    live.wait_until_idle()
     assert len(live.fake.calls_to("views.publish")) == 1  # only the first opening
     assert live.fake.validation_errors == []
 
@@ -249,7 +249,7 @@ def test_user_change_ignores_bad_zones_and_unknown_users(live: LiveApp) -> None:
     # A valid change last: once it lands, the earlier events have had their turn too.
     live.driver.event(user_change("U1", "Asia/Tokyo"))
     live.wait_until(lambda: (r := stored_rep(live)) is not None and r.tz == "Asia/Tokyo")
-    time_module.sleep(0.2)
+    live.wait_until_idle()
     with live.session() as session:
         assert session.scalar(select(func.count()).select_from(Rep)) == 1
         assert session.scalar(select(func.count()).select_from(Workspace)) == 1
@@ -264,7 +264,7 @@ def test_a_slow_home_publish_holds_no_database_connection(live: LiveApp) -> None
     seed(live, "Dana Reyes", "Acme Corp", due_on=TODAY)
     live.fake.delay("views.publish", 2.0)
     live.driver.event({"type": "app_home_opened", "user": "U1", "tab": "home"})
-    time_module.sleep(0.3)  # the listener reaches views.publish and waits on Slack
+    live.fake.wait_for_arrival("views.publish")  # the listener now waits on a slow Slack
     answer = live.driver.command("U2", "list").json()
     assert live.fake.calls_to("views.publish") == [], "list answered while Slack was slow"
     assert "dormant prospects" in answer["text"]
