@@ -275,3 +275,12 @@ def configure_logging(level: str) -> None:
     )
     for name, quiet in QUIET_LOGGERS.items():
         logging.getLogger(name).setLevel(logging.DEBUG if level == "DEBUG" else quiet)
+    logging.getLogger("slack_bolt").addFilter(_drop_token_unused_warning)
+
+
+def _drop_token_unused_warning(record: logging.LogRecord) -> bool:
+    """Bolt reads SLACK_BOT_TOKEN from the environment itself, then warns "`token` will be
+    unused" because build_app hands it a client (which carries that same token): noise."""
+    from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()

@@ -21,7 +21,7 @@ from bot.app import build_app, handle_error
 from bot.errors import UserError
 from bot.server import make_http_server
 from bot.services import Services
-from bot.settings import load_settings
+from bot.settings import QUIET_LOGGERS, configure_logging, load_settings
 from bot.verify import VERIFIED_KEY
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade
@@ -212,8 +212,16 @@ def test_the_error_handler_answers_only_a_verified_request(verified: bool) -> No
 
 
 def test_the_app_is_built_without_bolts_token_warning_and_uses_the_bot_token(
-    tmp_path: Path, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # As in `revive serve`: the token is in the environment, where Bolt looks for it too.
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    for name in QUIET_LOGGERS:
+        monkeypatch.setattr(logging.getLogger(name), "level", logging.getLogger(name).level)
+    configure_logging("INFO")
     url = sqlite_url(tmp_path / "quiet.db")
     settings = load_settings(
         {
