@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time as wall
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from bot.usecases.adding import NewProspect, add_prospect
 from store.db import unit_of_work
 from store.models import Rep, Workspace
 from store.repo import ensure_rep, ensure_workspace
-from tests.conftest import Clock
+from tests.conftest import Clock, wait_for_job_runs
 from tests.fakeslack import FakeSlack
 from tests.sweeping import TinyComposer, add_rep, make_services, outbox_rows, posts_by_rep_date
 from tests.test_cli import run_revive
@@ -196,7 +195,7 @@ def test_the_ticker_sweeps_at_once_then_on_its_interval(
         assert job.trigger.interval == timedelta(seconds=0.3)
         assert scheduler.get_job(REFRESH_JOB_ID) is not None
         fake_slack.wait_for("chat.postMessage", 1, timeout=10)
-        wall.sleep(0.7)  # two more ticks: the outbox keeps it to one digest
+        wait_for_job_runs(scheduler, SWEEP_JOB_ID, 3)  # more ticks: still one digest
     finally:
         scheduler.shutdown(wait=True)
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
