@@ -41,6 +41,10 @@ HOME_ADD = "revive_home_add"
 HOME_SETTINGS = "revive_home_settings"
 OUTCOME_SELECT = "revive_outcome_select"
 REEVALUATE_BLOCK = "revive_reevaluate"  # the re-evaluate card's buttons
+# "Did you mean …?" buttons after news that names nothing on file: ":<n>" per button.
+DID_YOU_MEAN = "revive_did_you_mean"
+DID_YOU_MEAN_PATTERN = re.compile(r"^revive_did_you_mean(:\d+)?$")
+DID_YOU_MEAN_BLOCK = "revive_did_you_mean"
 
 # --- modal inputs (block_id / action_id pairs share the name) ---
 IN_NAME = "name"

@@ -56,7 +56,7 @@ def test_news_brings_back_the_competitors_customers(live: LiveApp) -> None:
     add(live, "Bo Chen, Initech, unhappy with provider, provider: Globex")
     add(live, "Cy, Hooli, went quiet")
     _body, said = reply(live.driver.command("U1", "news globex"))
-    assert "news about *globex*" in said
+    assert "news about *Globex*" in said  # the name on file, not as typed
     assert "2 prospects back in rotation" in said
     assert "Dana Reyes" in said and "Bo Chen" in said and "Cy" not in said
     assert prospect(live, "Bo Chen").pending_event_kind == EventKind.COMPETITOR_NEWS.value

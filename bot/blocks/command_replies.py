@@ -11,15 +11,26 @@ from typing import Any
 
 from bot import coach, ids, texts
 from bot.blocks.walk_reasons import short_label
-from bot.coach import TacticChoice
+from bot.coach import TacticChoice, mentions
 from bot.domain import EventKind, ProspectFacts
-from bot.mrkdwn import MESSAGE_BLOCKS_MAX, SECTION_TEXT_MAX, escape, md, plain, truncate
+from bot.mrkdwn import (
+    BUTTON_TEXT_MAX,
+    MESSAGE_BLOCKS_MAX,
+    SECTION_TEXT_MAX,
+    escape,
+    md,
+    plain,
+    truncate,
+)
 from bot.parsing.dates import format_date
+from bot.usecases import events
 from bot.usecases.adding import NewProspect
+from bot.usecases.events import Suggested
 from bot.usecases.reading import RepStats
 
 LIST_MAX = 40  # prospects shown by /revive list; the rest are counted
 NAMES_MAX = 10  # names listed after an event
+DID_YOU_MEAN_NAME_MAX = BUTTON_TEXT_MAX - len("Did you mean ?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,31 +211,117 @@ def ambiguous_reply(name: str, matches: list[ProspectFacts], date_text: str) -> 
     )
 
 
-def announced_reply(
-    kind: EventKind, subject: str, yours: list[ProspectFacts], others: int
-) -> Reply:
-    what = "shipped" if kind is EventKind.FEATURE_SHIPPED else "news about"
-    head = (
-        f"*{escape(subject)}* has shipped."
-        if kind is EventKind.FEATURE_SHIPPED
-        else f"Noted the news about *{escape(subject)}*."
-    )
-    total = len(yours) + others
-    if total == 0:
-        body = "No dormant prospect was waiting for it."
+@dataclass(frozen=True, slots=True)
+class News:
+    """What `/revive shipped|news` did, in plain facts, for the reply."""
+
+    kind: EventKind
+    typed: str  # the text as typed (cleaned)
+    matched: list[str]  # the names on file found in it
+    yours: list[ProspectFacts]  # the caller's prospects it brought back
+    others: int  # teammates' prospects it brought back
+    already_back: int  # matching prospects this same news brought back earlier today
+    suggested: list[Suggested] = field(default_factory=list)  # when nothing matched
+
+
+def announced_reply(kind: EventKind, name: str, yours: list[ProspectFacts], others: int) -> Reply:
+    """The reply for news naming one name on file (see news_reply for the general case)."""
+    return news_reply(News(kind, name, [name], yours, others, already_back=0))
+
+
+def news_reply(news: News) -> Reply:
+    """What matched, who came back (and who was already back); or "Did you mean …?"."""
+    if not news.matched:
+        return _unmatched_reply(news)
+    names = mentions.display_names(news.matched)
+    listed = _and([f"*{escape(n)}*" for n in names[:NAMES_MAX]], len(names))
+    if news.kind is EventKind.FEATURE_SHIPPED:
+        head = f"{listed} {'has' if len(names) == 1 else 'have'} shipped."
+        text = f"Shipped {_and([escape(n) for n in names[:NAMES_MAX]], len(names))}:"
     else:
-        body = f"{total} prospect{'s' if total != 1 else ''} back in rotation"
-        if yours:
-            names = ", ".join(who(p.name, p.company) for p in yours[:NAMES_MAX])
-            more = f" and {len(yours) - NAMES_MAX} more" if len(yours) > NAMES_MAX else ""
-            body += f" — yours: {names}{more}"
-        if others:
-            body += f"; {others} of your teammates' (they'll see them in their next reminder)"
-        body += "."
+        head = f"Noted the news about {listed}."
+        text = f"News about {_and([escape(n) for n in names[:NAMES_MAX]], len(names))}:"
+    total = len(news.yours) + news.others
+    body = _came_back(news, total)
+    text += f" {total} prospect(s) back in rotation"
+    text += f", {news.already_back} already back." if news.already_back else "."
+    return Reply(text=text, blocks=[{"type": "section", "text": md(f"{head} {body}")}])
+
+
+def _came_back(news: News, total: int) -> str:
+    already = news.already_back
+    if total == 0:
+        if already:
+            return f"Nobody new came back: {_were_back(already)} for this news today."
+        return "No dormant prospect was waiting for it."
+    body = f"{_count(total)} back in rotation"
+    if news.yours:
+        names = ", ".join(who(p.name, p.company) for p in news.yours[:NAMES_MAX])
+        more = f" and {len(news.yours) - NAMES_MAX} more" if len(news.yours) > NAMES_MAX else ""
+        body += f" — yours: {names}{more}"
+    if news.others:
+        body += f"; {news.others} of your teammates' (they'll see them in their next reminder)"
+    body += "."
+    if already:
+        body += f" {_were_back(already, more=True)} from earlier today."
+    return body
+
+
+def _were_back(n: int, *, more: bool = False) -> str:
+    """2 prospects were already back in rotation; or 1 more prospect was (…)."""
+    count = f"{n} more" if more else str(n)
+    return f"{count} {'prospect was' if n == 1 else 'prospects were'} already back in rotation"
+
+
+def _unmatched_reply(news: News) -> Reply:
+    """Nothing on file appears in the text: say so, and offer the close names as buttons."""
+    what = "missing feature" if news.kind is EventKind.FEATURE_SHIPPED else "competitor"
+    typed = escape(truncate(mentions.tidy(news.typed), 200))
+    if not news.suggested:
+        line = f"No dormant prospect was waiting for it: no {what} on file appears in *{typed}*."
+        return Reply(text=f'No {what} on file appears in "{typed}".', blocks=[_section(line)])
+    shown = [truncate(mentions.display_name(s.name), 80) for s in news.suggested]
+    verb = events.verb(news.kind)
+    buttons = [
+        {
+            "type": "button",
+            "action_id": f"{ids.DID_YOU_MEAN}:{i}",
+            "text": plain(f"Did you mean {truncate(escape(name), DID_YOU_MEAN_NAME_MAX)}?"),
+            "value": ids.encode_value(ids.ActionValue(s.prospect_id, s.version, option=verb)),
+        }
+        for i, (s, name) in enumerate(zip(news.suggested, shown, strict=True))
+    ]
+    line = f"No {what} on file appears in *{typed}*, so nobody came back yet."
+    text = f'No {what} on file appears in "{typed}". Did you mean {_or(shown)}?'
     return Reply(
-        text=f"{what.capitalize()} {escape(subject)}: {total} prospect(s) back in rotation.",
-        blocks=[{"type": "section", "text": md(f"{head} {body}")}],
+        text=text,
+        blocks=[
+            _section(line),
+            {"type": "actions", "block_id": ids.DID_YOU_MEAN_BLOCK, "elements": buttons},
+        ],
     )
+
+
+def _section(line: str) -> dict[str, Any]:
+    return {"type": "section", "text": md(line)}
+
+
+def _count(n: int) -> str:
+    return f"{n} prospect{'s' if n != 1 else ''}"
+
+
+def _and(items: list[str], total: int) -> str:
+    """A, B and C; or "A, B and 3 more" when only some of `total` are given."""
+    if total > len(items):
+        return f"{', '.join(items)} and {total - len(items)} more"
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _or(names: list[str]) -> str:
+    escaped = [escape(n) for n in names]
+    return escaped[0] if len(escaped) == 1 else f"{', '.join(escaped[:-1])} or {escaped[-1]}"
 
 
 def not_understood(typed: str) -> Reply:

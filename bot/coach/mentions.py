@@ -6,8 +6,8 @@ possessive 's, a plural, or hyphens and spaces ("Single Sign-On" = "single sign
 on" = "single-sign-on" = "SingleSignOn"). An abbreviation counts only when it is
 recorded as the name's alias, in parentheses: "Single Sign-On (SSO)".
 
-Pure and linear in the text: each window of up to MAX_NAME_WORDS words is keyed
-once and looked up in a dict of the names' keys.
+Pure and linear in the text: the names' keys go in a dict once; from each word of the
+text, runs of words are keyed and looked up, never longer than the longest key.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-MAX_NAME_WORDS = 6  # "Globex Corporation of North America" is about as long as names get
+from bot.domain import Event
+
 MAX_SUGGESTIONS = 3
 _ALIAS = re.compile(r"\(([^()]*)\)")
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[\W_]+")
+_TRAILING = " \t.,;:!?…"
 # Words too common to suggest a name on their own ("Did you mean Acme Inc?" for "inc").
 _WEAK_WORDS = frozenset(
     {"the", "and", "inc", "ltd", "llc", "corp", "company", "co", "group", "new", "for", "our"}
@@ -33,21 +35,20 @@ def words(text: str) -> list[str]:
 
 
 def singular(word: str) -> str:
-    """A crude plural fold, applied alike to names and text, so both meet halfway."""
-    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us")):
+    """A crude plural fold, applied alike to names and text, so both meet halfway.
+
+    It reads the word's ending only, so a name folds the same whether its words are typed
+    apart or run together ("Dev Ops" = "DevOps" = "dev-ops")."""
+    if len(word) <= 3 or not word.endswith("s"):
         return word
-    if word.endswith("is") and len(word) > 4:  # analysis, basis: not plurals
+    if word.endswith(("ss", "us", "sis", "xis")):  # access, status, analysis, axis
         return word
     return word[:-1]
-    return word
 
 
 def key_of(tokens: Iterable[str]) -> str:
-    """Words joined without separators, the last one singular: hyphens and spaces vanish."""
-    parts = list(tokens)
-    if not parts:
-        return ""
-    return "".join(parts[:-1]) + singular(parts[-1])
+    """Words run together, then folded to singular: hyphens and spaces vanish."""
+    return singular("".join(tokens))
 
 
 def spellings(name: str) -> list[str]:
@@ -58,25 +59,62 @@ def spellings(name: str) -> list[str]:
     return [key for key in dict.fromkeys(keys) if key]
 
 
+def same_name(a: str, b: str) -> bool:
+    """Two spellings of one name on file: "Reporting API" and "reporting-apis"."""
+    first, second = spellings(a), spellings(b)
+    return bool(first) and bool(second) and first[0] == second[0]
+
+
+def same_news(pending: Event | None, event: Event) -> bool:
+    """Has this very news (kind, name, day) already brought the prospect back?"""
+    return (
+        pending is not None
+        and pending.kind is event.kind
+        and pending.on == event.on
+        and same_name(pending.subject, event.subject)
+    )
+
+
+def tidy(text: str) -> str:
+    """Text to echo back: spaces collapsed, no trailing punctuation ("sign-on." → "sign-on")."""
+    collapsed = " ".join(text.split())
+    return collapsed.rstrip(_TRAILING) or collapsed
+
+
 def display_name(name: str) -> str:
     """The name without its aliases, for replies: "Single Sign-On (SSO)" → "Single Sign-On"."""
-    return " ".join(_ALIAS.sub(" ", name).split()) or name.strip()
+    return tidy(_ALIAS.sub(" ", name)) or tidy(name)
+
+
+def display_names(names: Iterable[str]) -> list[str]:
+    """One display name per name (the first spelling on file), in the order given."""
+    shown: dict[str, str] = {}
+    for name in names:
+        keys = spellings(name)
+        shown.setdefault(keys[0] if keys else name, display_name(name))
+    return list(shown.values())
 
 
 def mentioned(text: str, names: Iterable[str]) -> list[str]:
     """The names on file that appear in `text`, in the order given, each once."""
+    order = list(dict.fromkeys(names))
     by_key: dict[str, list[str]] = {}
-    for name in dict.fromkeys(names):
+    for name in order:
         for key in spellings(name):
             by_key.setdefault(key, []).append(name)
-    found: dict[str, None] = {}
+    if not by_key:
+        return []
+    longest = max(map(len, by_key))
+    found: set[str] = set()
     tokens = words(text)
     for start in range(len(tokens)):
-        for end in range(start + 1, min(start + MAX_NAME_WORDS, len(tokens)) + 1):
-            for name in by_key.get(key_of(tokens[start:end]), ()):
-                found[name] = None
-    order = {name: i for i, name in enumerate(dict.fromkeys(names))}
-    return sorted(found, key=order.__getitem__)
+        joined = ""
+        for end in range(start, len(tokens)):
+            joined += tokens[end]
+            if len(joined) > longest + 1:  # the fold takes one letter at most
+                break
+            found.update(by_key.get(singular(joined), ()))
+    return [name for name in order if name in found]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +135,15 @@ def suggestions(text: str, names: Iterable[str], limit: int = MAX_SUGGESTIONS) -
         if name_words & typed_keys:
             scored.append(Suggestion(name, 0))
             continue
+        keys = spellings(name)
+        if not keys:
+            continue
+        allowed = max_typos(min(map(len, keys)))
         best = min(
-            (edit_distance(key, window) for key in spellings(name) for window in windows),
+            (edit_distance(key, window) for key in keys for window in windows),
             default=None,
         )
-        if best is not None and best <= max_typos(min(map(len, spellings(name)))):
+        if allowed and best is not None and best <= allowed:
             scored.append(Suggestion(name, best))
     scored.sort(key=lambda s: (s.score, s.name.casefold()))
     return [s.name for s in scored[:limit]]

@@ -1,4 +1,5 @@
-"""`/revive list | stats | snooze | shipped | news`: each a unit of work answered with a Reply.
+"""`/revive list | stats | snooze | shipped | news`: each a unit of work answered with a Reply,
+and the "Did you mean …?" buttons an unmatched `shipped` or `news` offers.
 
 Rows are read (and written) inside the unit of work; the reply is rendered from plain
 facts after it commits, so it describes what is stored.
@@ -8,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import coach
+from bot import coach, ids
 from bot.blocks import command_replies as replies
 from bot.blocks.command_replies import Reply
-from bot.domain import EventKind, Outcome, ProspectFacts, ProspectStatus
+from bot.domain import EventKind, Outcome, ProspectStatus
 from bot.errors import UserError
 from bot.mrkdwn import escape, truncate
 from bot.parsing.dates import split_trailing_date
-from bot.usecases.events import announce
+from bot.usecases.events import announce, kind_of, suggested_name
 from bot.usecases.outcomes import OutcomeInput, log_outcome
 from bot.usecases.reading import rep_stats
 from bot.usecases.request import Caller, Request, rep_request
@@ -118,24 +119,46 @@ def _current_tactic(req: Request, prospect: Prospect) -> str:
 
 def _event_command(kind: EventKind) -> Command:
     def command(req: Request, rest: str) -> Callable[[], Reply]:
-        announced = announce(
-            req.session,
-            workspace=req.rep.workspace,
-            kind=kind,
-            subject=rest,
-            announced_by=req.rep.rep.slack_user_id,
-            today=req.rep.today,
-            now=req.now,
-        )
-        mine = req.rep.rep.id
-        yours: list[ProspectFacts] = [
-            prospect_facts(p) for p in announced.resurfaced if p.rep_id == mine
-        ]
-        others = len(announced.resurfaced) - len(yours)
-        subject = announced.event.subject
-        return lambda: replies.announced_reply(kind, subject, yours, others)
+        return _announce(req, kind, rest)
 
     return command
+
+
+def did_you_mean(caller: Caller, value: ids.ActionValue) -> Reply:
+    """A "Did you mean …?" button: the news again, as if the rep had typed that name."""
+    kind = kind_of(value.option)
+    if kind is None:
+        raise ids.STALE
+    with rep_request(caller) as req:
+        name = suggested_name(
+            req.session, workspace=req.rep.workspace, kind=kind, prospect_id=value.prospect_id
+        )
+        render = _announce(req, kind, name)
+    return render()
+
+
+def _announce(req: Request, kind: EventKind, text: str) -> Callable[[], Reply]:
+    announced = announce(
+        req.session,
+        workspace=req.rep.workspace,
+        kind=kind,
+        subject=text,
+        announced_by=req.rep.rep.slack_user_id,
+        today=req.rep.today,
+        now=req.now,
+    )
+    mine = req.rep.rep.id
+    yours = [prospect_facts(p) for p in announced.resurfaced if p.rep_id == mine]
+    news = replies.News(
+        kind=kind,
+        typed=announced.event.subject,
+        matched=announced.matched,
+        yours=yours,
+        others=len(announced.resurfaced) - len(yours),
+        already_back=announced.already_back,
+        suggested=announced.suggested,
+    )
+    return lambda: replies.news_reply(news)
 
 
 COMMANDS: dict[str, Command] = {
