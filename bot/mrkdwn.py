@@ -24,6 +24,13 @@ def escape(text: str | None) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape(text: str) -> str:
+    """Slack's escaping undone, for text Slack sends us (slash command text arrives escaped).
+
+    `&amp;` goes last, so a rep who typed `&lt;` literally gets `&lt;` back."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 _ENTITIES = ("&amp;", "&lt;", "&gt;")
 
 

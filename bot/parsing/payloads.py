@@ -18,6 +18,7 @@ from bot import ids
 from bot.blocks.digest import shown_in
 from bot.blocks.state import Values
 from bot.errors import UserError
+from bot.mrkdwn import unescape
 from bot.parsing.clean import clean_payload, clean_text
 
 COMMAND_TEXT_MAX = 4000  # Slack's own limit on a slash command's text
@@ -39,12 +40,8 @@ def command_text(command: Mapping[str, Any]) -> str:
         return ""
     if len(raw) > COMMAND_TEXT_MAX:
         raise TOO_LONG
-    return unescape_slack(clean_text(raw)).strip()
+    return unescape(clean_text(raw)).strip()
 
-
-def unescape_slack(text: str) -> str:
-    """The three entities Slack escapes, back to characters (`&amp;` last: `&amp;lt;` is `&lt;`)."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def view_values(view: Mapping[str, Any]) -> Values:
