@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -71,11 +72,19 @@ class Rep(Base):
     paused_until: Mapped[date | None] = mapped_column(Date)
     tz_checked_at: Mapped[datetime | None]
     deactivated_at: Mapped[datetime | None]
+    # From Slack's profile (users.info): the name managers see, and whether the workspace
+    # made them an owner or admin (managers of every team).
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A rep is in at most one team; managers are listed in team_managers.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
     workspace: Mapped[Workspace] = relationship(back_populates="reps")
-    prospects: Mapped[list[Prospect]] = relationship(back_populates="owner")
+    prospects: Mapped[list[Prospect]] = relationship(
+        back_populates="owner", foreign_keys="Prospect.rep_id"
+    )
 
 
 class Prospect(Base):
@@ -106,18 +115,30 @@ class Prospect(Base):
     next_touch_on: Mapped[date | None] = mapped_column(Date)
     last_touch_on: Mapped[date | None] = mapped_column(Date)
     sequence_step: Mapped[int] = mapped_column(Integer, default=0)
+    # The two counters of the learn rule (bot.coach.counters): conversations in a row that
+    # taught nothing new, and attempts in a row nobody answered.
     nothing_new_streak: Mapped[int] = mapped_column(Integer, default=0)
+    unanswered_streak: Mapped[int] = mapped_column(Integer, default=0)
+    # The walk-away question asked and not yet answered (a WalkAwayReason value): one at a time.
+    open_decision: Mapped[str | None] = mapped_column(String(32))
+    # They asked not to be contacted: final, nothing brings the prospect back.
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     last_learned: Mapped[str | None] = mapped_column(Text)
     pending_event_kind: Mapped[str | None] = mapped_column(String(32))
     pending_event_subject: Mapped[str | None] = mapped_column(String(200))
     pending_event_on: Mapped[date | None] = mapped_column(Date)
+    # Handed to this rep by a manager: shown as such in their digest until they log a contact.
+    handed_over_from_rep_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reps.id", ondelete="SET NULL")
+    )
+    handover_note: Mapped[str | None] = mapped_column(Text)
     # Bumped on every change; buttons carry it so stale clicks are recognised.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
-    owner: Mapped[Rep] = relationship(back_populates="prospects")
+    owner: Mapped[Rep] = relationship(back_populates="prospects", foreign_keys=[rep_id])
     touches: Mapped[list[Touch]] = relationship(
         back_populates="prospect", order_by="Touch.id", cascade="all, delete-orphan"
     )
@@ -165,6 +186,9 @@ class Decision(Base):
     kind: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
+    # A manager's decision (reopen, hand over) names who made it, and for a hand-over, to whom.
+    by_rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
+    to_rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
     decided_on: Mapped[date] = mapped_column(Date)
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime]
@@ -192,7 +216,7 @@ class DigestOutbox(Base):
 
     __tablename__ = "digest_outbox"
     __table_args__ = (
-        UniqueConstraint("rep_id", "local_date"),
+        UniqueConstraint("rep_id", "local_date", "kind"),
         Index("ix_digest_outbox_claim", "status", "lease_until"),
     )
 
@@ -200,6 +224,8 @@ class DigestOutbox(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"))
     local_date: Mapped[date] = mapped_column(Date)
+    # What the row delivers: the morning digest, or a manager's weekly report (same outbox).
+    kind: Mapped[str] = mapped_column(String(16), default="digest", server_default="digest")
     status: Mapped[str] = mapped_column(String(16), default=DigestStatus.PENDING.value)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
@@ -238,3 +264,44 @@ class SeenEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str | None] = mapped_column(String(32))
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Team(Base):
+    """A named group of reps with one or more managers, inside one workspace."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    # Where the weekly report goes instead of each manager's DM (a channel id), if chosen.
+    report_channel: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class TeamManager(Base):
+    """One manager of one team; a manager may manage several teams."""
+
+    __tablename__ = "team_managers"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"), primary_key=True)
+
+
+class SettingsChange(Base):
+    """One change to a workspace setting: who, when, old → new (the coach settings' history)."""
+
+    __tablename__ = "settings_changes"
+    __table_args__ = (Index("ix_settings_changes_workspace", "workspace_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    changed_by: Mapped[str] = mapped_column(String(32))  # Slack user id, or "cli"
+    changed_at: Mapped[datetime]
+    key: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(String(200))
+    new_value: Mapped[str | None] = mapped_column(String(200))

@@ -82,7 +82,7 @@ def enqueue(session: Session, due: Iterable[DueDigest], *, now: datetime) -> int
     statement = (
         insert(DigestOutbox)
         .values(rows)
-        .on_conflict_do_nothing(index_elements=["rep_id", "local_date"])
+        .on_conflict_do_nothing(index_elements=["rep_id", "local_date", "kind"])
         .returning(DigestOutbox.id)
     )
     return len(session.execute(statement).all())

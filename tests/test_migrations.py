@@ -20,6 +20,9 @@ TABLES = {
     "events",
     "digest_outbox",
     "seen_events",
+    "teams",
+    "team_managers",
+    "settings_changes",
 }
 
 
@@ -68,4 +71,19 @@ def test_seen_events_downgrades_to_0001_and_back(database_url: str) -> None:
     assert current_revision(engine) == "0001"
     upgrade(engine)
     assert "seen_events" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_teams_downgrade_to_0003_and_back(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")
+    assert "teams" not in inspect(engine).get_table_names()
+    assert "kind" not in {c["name"] for c in inspect(engine).get_columns("digest_outbox")}
+    assert current_revision(engine) == "0003"
+    upgrade(engine)
+    assert "teams" in inspect(engine).get_table_names()
     engine.dispose()

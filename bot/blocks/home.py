@@ -54,6 +54,7 @@ class HomeData:
     walked_away: tuple[WalkedAway, ...]
     stats: RepStats
     settings: HomeSettings
+    manager: tuple[Block, ...] = ()  # built by bot.usecases.manager_home, managers only
 
 
 def home_view(data: HomeData, on: date) -> dict[str, Any]:
@@ -66,6 +67,7 @@ def home_view(data: HomeData, on: date) -> dict[str, Any]:
         blocks += _upcoming_section(data.upcoming, on)
         blocks += _walked_away_section(data.walked_away)
         blocks += _stats_section(data.stats)
+    blocks += data.manager
     blocks += _settings_section(data.settings, on)
     assert len(blocks) <= VIEW_BLOCKS_MAX, "home view over Slack's block limit"
     return {"type": "home", "blocks": blocks}

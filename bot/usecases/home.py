@@ -16,6 +16,7 @@ from bot.domain import DecisionKind
 from bot.reps import RepContext, format_workdays, profile_changed, reminder_time
 from bot.services import Services
 from bot.usecases import reading
+from bot.usecases.manager_home import manager_blocks
 from bot.usecases.request import Caller, rep_request
 from store.db import unit_of_work
 from store.models import Decision, Prospect
@@ -44,6 +45,7 @@ def home_data(session: Session, ctx: RepContext) -> HomeData:
         walked_away=tuple(_walked_away(session, ctx, walked)),
         stats=reading.rep_stats(session, ctx, since=on.replace(day=1)),
         settings=current_settings(ctx),
+        manager=manager_blocks(session, ctx.rep, on),
     )
 
 
