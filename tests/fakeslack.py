@@ -4,20 +4,27 @@ It answers the methods Revive uses the way Slack does (``ok``, ``channel``, incr
 ``ts``, ``view.id``, cursors), validates every ``blocks``/``view`` with slack_sdk's own
 models plus Slack's size limits, serves ``response_url``s, and injects faults on demand:
 429 with ``Retry-After``, 5xx, error answers and slow replies, per method.
+
+Files go the v2 way: ``files.getUploadURLExternal`` hands out an ``upload_url`` on this
+server, the bytes are POSTed there (raw, as slack_sdk sends them, or multipart), and
+``files.completeUploadExternal`` shares them; ``fake.files`` holds what was shared, and
+``url_private_download`` serves the bytes to a valid bot token only.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import mimetypes
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
@@ -26,7 +33,15 @@ from slack_sdk.models.views import View
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 DEFAULT_TOKENS = {"xoxb-test-T1": "T1", "xoxb-test-T2": "T2"}
-JSON_FIELDS = ("blocks", "view", "metadata", "attachments")
+JSON_FIELDS = ("blocks", "view", "metadata", "attachments", "files")
+# Pseudo-methods for the two plain-HTTP file URLs, so calls, faults and delays name them too.
+UPLOAD = "upload_url"
+DOWNLOAD = "url_private"
+# files.completeUploadExternal's channel_id: a conversation id, never a user id. (Slack also
+# wants 8+ characters after the letter; the fake's DM ids, "D" + user id, are shorter.)
+SHARE_CHANNEL_ID = re.compile(r"[CGDZ][A-Z0-9]+")
+# What Slack answers a file URL fetched without a valid token: its sign-in page, with 200.
+SIGN_IN_PAGE = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in</body></html>"
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,7 @@ class Message:
     blocks: list[dict[str, Any]] = field(default_factory=list)
     metadata: dict[str, Any] | None = None
     user: str = "UBOT"
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     def as_slack(self) -> dict[str, Any]:
         data: dict[str, Any] = {"type": "message", "ts": self.ts, "text": self.text,
@@ -73,7 +89,32 @@ class Message:
             data["blocks"] = self.blocks
         if self.metadata:
             data["metadata"] = self.metadata
+        if self.files:
+            data["files"] = self.files
+            data["upload"] = True
         return data
+
+
+@dataclass
+class SlackFile:
+    """A file on its way through upload v2: announced, then its bytes, then shared."""
+
+    id: str
+    team_id: str
+    filename: str
+    length: int
+    created: int
+    alt_txt: str | None = None
+    content: bytes | None = None  # None until the bytes were POSTed to the upload_url
+    title: str = ""
+    channels: list[str] = field(default_factory=list)  # where it was shared; [] is private
+    initial_comment: str | None = None
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    thread_ts: str | None = None
+
+    @property
+    def mimetype(self) -> str:
+        return mimetypes.guess_type(self.filename)[0] or "application/octet-stream"
 
 
 class FakeSlack:
@@ -93,6 +134,8 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, SlackFile] = {}  # completed uploads, by file id
+        self._uploads: dict[str, SlackFile] = {}  # announced, not completed yet
         self._channels: dict[str, list[Message]] = {}
         self._faults: dict[str, Fault] = {}
         self._delays: dict[str, float] = {}
@@ -148,10 +191,15 @@ class FakeSlack:
 
     def add_user(self, user_id: str, *, team_id: str = "T1", tz: str | None = "UTC",
                  real_name: str | None = None, deleted: bool = False,
-                 is_bot: bool = False) -> None:
+                 is_bot: bool = False, is_admin: bool = False, is_owner: bool = False,
+                 is_primary_owner: bool = False) -> None:
+        # In Slack the primary owner is an owner, and every owner is an admin too.
+        is_owner = is_owner or is_primary_owner
         user: dict[str, Any] = {
             "id": user_id, "team_id": team_id, "name": user_id.lower(),
             "real_name": real_name or user_id, "deleted": deleted, "is_bot": is_bot,
+            "is_admin": is_admin or is_owner, "is_owner": is_owner,
+            "is_primary_owner": is_primary_owner,
             "profile": {"real_name": real_name or user_id, "display_name": real_name or ""},
         }
         if tz is not None:
@@ -262,9 +310,14 @@ class FakeSlack:
                 raw = self.rfile.read(length) if length else b""
                 status, headers, body = fake._dispatch(
                     self.command, self.path, dict(self.headers.items()), raw)
-                payload = json.dumps(body).encode()
+                if isinstance(body, bytes):  # a file's bytes or a page: the caller's type
+                    payload = body
+                    content_type = headers.pop("Content-Type", "application/octet-stream")
+                else:
+                    payload = json.dumps(body).encode()
+                    content_type = "application/json; charset=utf-8"
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(payload)))
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -274,10 +327,14 @@ class FakeSlack:
         return Handler
 
     def _dispatch(self, verb: str, path: str, headers: dict[str, str],
-                  raw: bytes) -> tuple[int, dict[str, str], dict[str, Any]]:
+                  raw: bytes) -> tuple[int, dict[str, str], dict[str, Any] | bytes]:
         parts = urlsplit(path)
         if parts.path.startswith("/response/"):
             return self._response_url(parts.path, raw)
+        if parts.path.startswith("/upload/"):
+            return self._upload_url(verb, parts.path.removeprefix("/upload/"), headers, raw)
+        if parts.path.startswith("/files-pri/"):
+            return self._url_private(verb, parts.path.removeprefix("/files-pri/"), headers)
         if not parts.path.startswith("/api/"):
             return 404, {}, {"ok": False, "error": "unknown_path"}
         method = parts.path.removeprefix("/api/")
@@ -331,7 +388,7 @@ class FakeSlack:
     @staticmethod
     def _params(query: str, headers: dict[str, str], raw: bytes) -> dict[str, Any]:
         params: dict[str, Any] = dict(parse_qsl(query))
-        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        content_type = _header(headers, "content-type")
         if raw and "json" in content_type:
             params.update(json.loads(raw))
         elif raw:
@@ -343,7 +400,7 @@ class FakeSlack:
 
     @staticmethod
     def _token(headers: dict[str, str], params: dict[str, Any]) -> str | None:
-        auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+        auth = _header(headers, "authorization")
         if auth.startswith("Bearer "):
             return auth.removeprefix("Bearer ")
         return params.get("token")
@@ -356,6 +413,70 @@ class FakeSlack:
             self.responses.append(Response(path, body))
             self._changed.notify_all()
         return 200, {}, {"ok": True}
+
+    # --- the file URLs: plain HTTP, recorded as the pseudo-methods UPLOAD and DOWNLOAD ----
+
+    def _arrive(self, method: str) -> Fault | None:
+        with self._changed:
+            self.arrivals.append(method)
+            self._changed.notify_all()
+        if method in self._delays:
+            time.sleep(self._delays[method])
+        return self._take_fault(method)
+
+    def _upload_url(self, verb: str, file_id: str, headers: dict[str, str],
+                    raw: bytes) -> tuple[int, dict[str, str], bytes]:
+        """The upload_url: pre-signed, so no token; the bytes must match the announced length."""
+        fault = self._arrive(UPLOAD)
+        with self._lock:
+            upload = self._uploads.get(file_id)
+            data = self._uploaded_bytes(headers, raw)
+            if fault is not None:
+                status, answer = fault.status, b"error"
+            elif verb != "POST" or upload is None:
+                status, answer = 404, b"not found"
+            elif len(data) != upload.length:
+                status, answer = 400, f"expected {upload.length} bytes, got {len(data)}".encode()
+            else:
+                upload.content = data
+                status, answer = 200, f"OK - {len(data)}".encode()
+        self._record(UPLOAD, {"file_id": file_id, "length": len(data)}, None,
+                     upload.team_id if upload else None, status)
+        return status, {"Content-Type": "text/plain; charset=utf-8"}, answer
+
+    @staticmethod
+    def _uploaded_bytes(headers: dict[str, str], raw: bytes) -> bytes:
+        """slack_sdk POSTs the bytes as they are; curl -F sends a multipart 'file' part."""
+        content_type = _header(headers, "content-type")
+        boundary = re.search(r'boundary="?([^";]+)"?', content_type)
+        if not content_type.startswith("multipart/form-data") or boundary is None:
+            return raw
+        for part in raw.split(b"--" + boundary.group(1).encode())[1:-1]:
+            head, _, body = part.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+            if re.search(rb'\bname="file"', head):
+                return body.removesuffix(b"\r\n")
+        return b""
+
+    def _url_private(self, verb: str, path: str,
+                     headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """url_private(_download): the bytes for a bot token of the file's workspace; anyone
+        else gets Slack's sign-in page, with 200 (an importer must check the content type)."""
+        fault = self._arrive(DOWNLOAD)
+        file_id = path.split("/", 1)[0].partition("-")[2]
+        token = self._token(headers, {})  # the header only: Slack ignores ?token= here
+        team_id = self.tokens.get(token or "")
+        with self._lock:
+            found = self.files.get(file_id)
+        if fault is not None:
+            status, answer, kind = fault.status, b"error", "text/plain"
+        elif verb != "GET" or found is None or found.content is None:
+            status, answer, kind = 404, b"not found", "text/plain"
+        elif team_id != found.team_id:
+            status, answer, kind = 200, SIGN_IN_PAGE, "text/html; charset=utf-8"
+        else:
+            status, answer, kind = 200, found.content, found.mimetype
+        self._record(DOWNLOAD, {"file_id": file_id}, token, team_id, status)
+        return status, {"Content-Type": kind}, answer
 
     # --- validation --------------------------------------------------------------------
 
@@ -552,6 +673,95 @@ class FakeSlack:
         more = start + limit < len(members)
         return {"ok": True, "members": page,
                 "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+
+    def _m_files_getUploadURLExternal(self, params: dict[str, Any],
+                                      team_id: str) -> dict[str, Any]:
+        filename = params.get("filename")
+        length = str(params.get("length", ""))
+        if not filename or not length.isdigit():
+            return invalid_arguments("filename and length (bytes, an integer) are required")
+        file_id = f"F{next(self._ids):08d}"
+        self._uploads[file_id] = SlackFile(
+            id=file_id, team_id=team_id, filename=filename, length=int(length),
+            created=int(time.time()), alt_txt=params.get("alt_txt"))
+        return {"ok": True, "upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
+
+    def _m_files_completeUploadExternal(self, params: dict[str, Any],
+                                        team_id: str) -> dict[str, Any]:
+        entries = params.get("files")
+        if not isinstance(entries, list) or not entries:
+            return invalid_arguments("files: a JSON array of {id, title} is required")
+        channel_id = params.get("channel_id")
+        if channel_id and not SHARE_CHANNEL_ID.fullmatch(channel_id):
+            # Slack's answer to a user id here: it wants the DM's id (conversations.open).
+            return invalid_arguments("input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ "
+                                     "[json-pointer:/channel_id]")
+        targets = ([channel_id] if channel_id else
+                   [self._channel_id(c) for c in str(params.get("channels") or "").split(",")
+                    if c])
+        uploads = []
+        for entry in entries:
+            upload = self._uploads.get(entry.get("id", "") if isinstance(entry, dict) else "")
+            # Unknown, another workspace's, or its bytes never arrived (Slack's exact answer
+            # for the last is undocumented): nothing is shared, not even the other files.
+            if upload is None or upload.team_id != team_id or upload.content is None:
+                return {"ok": False, "error": "file_not_found"}
+            uploads.append((upload, entry))
+        blocks = params.get("blocks") or []
+        if blocks and not self._check_blocks(blocks, "files.completeUploadExternal"):
+            return {"ok": False, "error": "invalid_blocks"}
+        comment = params.get("initial_comment")
+        if comment and blocks:
+            self.warnings.append("files.completeUploadExternal: blocks ignored, "
+                                 "initial_comment given")
+            blocks = []
+        if not targets:
+            # Not an error in Slack: the file is private, shared nowhere. Surely not meant.
+            self.warnings.append("files.completeUploadExternal without a channel: "
+                                 f"{[u.id for u, _ in uploads]} shared nowhere")
+        for upload, entry in uploads:
+            del self._uploads[upload.id]
+            upload.title = entry.get("title") or upload.filename
+            upload.channels, upload.initial_comment = targets, comment
+            upload.blocks, upload.thread_ts = blocks, params.get("thread_ts")
+            self.files[upload.id] = upload
+        shared = [self._file_object(u) for u, _ in uploads]
+        for channel in targets:
+            self._channels.setdefault(channel, []).append(
+                Message(ts=self._next_ts(), text=comment or "", blocks=blocks, files=shared))
+        # Slack shares in the background: the answer lists no channels yet (files.info will).
+        return {"ok": True, "files": [{**f, "channels": [], "groups": [], "ims": []}
+                                      for f in shared]}
+
+    def _m_files_info(self, params: dict[str, Any], team_id: str) -> dict[str, Any]:
+        found = self.files.get(params.get("file", ""))
+        if found is None or found.team_id != team_id:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "file": self._file_object(found)}
+
+    def _file_object(self, file: SlackFile) -> dict[str, Any]:
+        url = f"{self.url}files-pri/{file.team_id}-{file.id}/"
+        extension = file.filename.rpartition(".")[2].lower() if "." in file.filename else ""
+        return {
+            "id": file.id, "created": file.created, "timestamp": file.created,
+            "name": file.filename, "title": file.title, "mimetype": file.mimetype,
+            "filetype": extension, "user": "UBOT", "size": file.length, "mode": "hosted",
+            "is_external": False, "alt_txt": file.alt_txt,
+            "url_private": url + quote(file.filename),
+            "url_private_download": f"{url}download/{quote(file.filename)}",
+            "channels": [c for c in file.channels if c.startswith("C")],
+            "groups": [c for c in file.channels if c.startswith("G")],
+            "ims": [c for c in file.channels if c.startswith("D")],
+        }
+
+
+def invalid_arguments(message: str) -> dict[str, Any]:
+    return {"ok": False, "error": "invalid_arguments",
+            "response_metadata": {"messages": [f"[ERROR] {message}"]}}
+
+
+def _header(headers: dict[str, str], name: str) -> str:
+    return next((v for k, v in headers.items() if k.lower() == name), "")
 
 
 def iter_blocks_text(blocks: list[dict[str, Any]]) -> Iterator[str]:

@@ -1,0 +1,1 @@
+"""Managers: teams, team numbers, the weekly report."""
