@@ -199,16 +199,22 @@ SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-T1"
 
 
-def serve_app(database_url: str, fake: FakeSlack, clock: Clock) -> Iterator[LiveApp]:
-    settings = load_settings(
+def app_settings(api_url: str, database_url: str, **more: str) -> Settings:
+    """The settings every in-process test app runs with: the fake Slack, a test database."""
+    return load_settings(
         {
             "SLACK_BOT_TOKEN": BOT_TOKEN,
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": fake.api_url,
+            "SLACK_API_URL": api_url,
             "DATABASE_URL": database_url,
             "REVIVE_SCHEDULER": "off",
+            **more,
         }
     )
+
+
+def serve_app(database_url: str, fake: FakeSlack, clock: Clock) -> Iterator[LiveApp]:
+    settings = app_settings(fake.api_url, database_url)
     engine = make_engine(database_url)
     upgrade(engine)
     sessions = make_session_factory(engine)

@@ -28,10 +28,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import ReviveApp, build_app
 from bot.server import make_http_server
 from bot.services import Services
-from bot.settings import load_settings
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.conftest import SIGNING_SECRET, app_settings
 from tests.fakeslack import FakeSlack
 from tests.slack_driver import Response, SlackDriver, sign
 
@@ -133,16 +132,7 @@ def serve_secured(
     database_url: str, fake: FakeSlack, *, env: dict[str, str] | None = None
 ) -> Iterator[SecuredApp]:
     """The real app (plus one crashing action) over HTTP on 127.0.0.1, instrumented."""
-    settings = load_settings(
-        {
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": fake.api_url,
-            "DATABASE_URL": database_url,
-            "REVIVE_SCHEDULER": "off",
-            **(env or {}),
-        }
-    )
+    settings = app_settings(fake.api_url, database_url, **(env or {}))
     engine = make_engine(database_url)
     upgrade(engine)
     sessions = make_session_factory(engine)

@@ -21,11 +21,11 @@ from bot.app import build_app, handle_error
 from bot.errors import UserError
 from bot.server import make_http_server
 from bot.services import Services
-from bot.settings import QUIET_LOGGERS, configure_logging, load_settings
+from bot.settings import QUIET_LOGGERS, configure_logging
 from bot.verify import VERIFIED_KEY
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, app_settings
 from tests.databases import sqlite_url
 from tests.fakeslack import FakeSlack
 from tests.slack_driver import SlackDriver
@@ -48,14 +48,7 @@ def crash_after_ack(ack: Ack) -> None:
 @pytest.fixture
 def driver(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
     url = sqlite_url(tmp_path)
-    settings = load_settings(
-        {
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": fake_slack.api_url,
-            "DATABASE_URL": url,
-        }
-    )
+    settings = app_settings(fake_slack.api_url, url)
     engine = make_engine(url)
     upgrade(engine)
     app: App = build_app(Services(settings=settings, sessions=make_session_factory(engine)))
@@ -126,14 +119,7 @@ def test_an_ack_once_given_survives_bolts_reset_after_an_error() -> None:
 def bolt_app(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[App]:
     """The real app without the HTTP door, so requests meet Bolt's own signature check."""
     url = sqlite_url(tmp_path)
-    settings = load_settings(
-        {
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": fake_slack.api_url,
-            "DATABASE_URL": url,
-        }
-    )
+    settings = app_settings(fake_slack.api_url, url)
     engine = make_engine(url)
     upgrade(engine)
     app: App = build_app(Services(settings=settings, sessions=make_session_factory(engine)))
@@ -224,14 +210,7 @@ def test_the_app_is_built_without_bolts_token_warning_and_uses_the_bot_token(
     for name, level in levels.items():  # this test's business is Bolt's warning, not levels
         logging.getLogger(name).setLevel(level)
     url = sqlite_url(tmp_path / "quiet.db")
-    settings = load_settings(
-        {
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": fake_slack.api_url,
-            "DATABASE_URL": url,
-        }
-    )
+    settings = app_settings(fake_slack.api_url, url)
     with caplog.at_level(logging.DEBUG, logger="slack_bolt"):
         app = build_app(
             Services(settings=settings, sessions=make_session_factory(make_engine(url)))
