@@ -1,0 +1,57 @@
+"""Our own export's CSV columns: defined once, written by the exporter, read by the importer.
+
+`EXPORT_HEADERS` is the header row in order; `EXPORT_FIELDS` maps each header to the
+prospect attribute it carries (Owner is the rep's Slack user id, not an attribute).
+"""
+
+from __future__ import annotations
+
+EXPORT_HEADERS: tuple[str, ...] = (
+    "Name",
+    "Company",
+    "Email",
+    "Phone",
+    "Situation",
+    "Stated reason",
+    "Competitor",
+    "Missing feature",
+    "Contract end",
+    "Decision date",
+    "Proposal sent",
+    "Proposal expires",
+    "Referrer",
+    "Note",
+    "Status",
+    "Next touch",
+    "Last touch",
+    "Last learned",
+    "Owner",
+)
+
+# Header → Prospect attribute; "Owner" is special (the owner's Slack user id).
+EXPORT_FIELDS: dict[str, str] = {
+    "Name": "name",
+    "Company": "company",
+    "Email": "email",
+    "Phone": "phone",
+    "Situation": "situation",
+    "Stated reason": "stated_reason",
+    "Competitor": "competitor",
+    "Missing feature": "missing_feature",
+    "Contract end": "contract_end",
+    "Decision date": "decision_date",
+    "Proposal sent": "proposal_sent_on",
+    "Proposal expires": "proposal_expires_on",
+    "Referrer": "referrer",
+    "Note": "note",
+    "Status": "status",
+    "Next touch": "next_touch_on",
+    "Last touch": "last_touch_on",
+    "Last learned": "last_learned",
+}
+OWNER_HEADER = "Owner"
+# Headers whose cells are ISO dates (YYYY-MM-DD).
+DATE_HEADERS: frozenset[str] = frozenset(
+    {"Contract end", "Decision date", "Proposal sent", "Proposal expires", "Next touch",
+     "Last touch"}
+)
