@@ -52,6 +52,28 @@ EXPORT_FIELDS: dict[str, str] = {
 OWNER_HEADER = "Owner"
 # Headers whose cells are ISO dates (YYYY-MM-DD).
 DATE_HEADERS: frozenset[str] = frozenset(
-    {"Contract end", "Decision date", "Proposal sent", "Proposal expires", "Next touch",
-     "Last touch"}
+    {
+        "Contract end",
+        "Decision date",
+        "Proposal sent",
+        "Proposal expires",
+        "Next touch",
+        "Last touch",
+    }
 )
+
+# A spreadsheet runs a cell starting with one of these as a formula: the exporter writes
+# such cells with a leading apostrophe, and the importer takes it off again.
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@")
+
+
+def guard_cell(text: str) -> str:
+    """`text` made inert for spreadsheets: a leading ' before a formula start."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unguard_cell(text: str) -> str:
+    """The value `guard_cell` protected: the leading ' taken off again, nothing else."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
