@@ -68,12 +68,16 @@ FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@")
 
 
 def guard_cell(text: str) -> str:
-    """`text` made inert for spreadsheets: a leading ' before a formula start."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """`text` made inert for spreadsheets: a leading ' before a formula start.
+
+    A value that already starts with apostrophes before a formula start gets one more, so
+    `unguard_cell` gives back exactly what was exported.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
 
 
 def unguard_cell(text: str) -> str:
-    """The value `guard_cell` protected: the leading ' taken off again, nothing else."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+    """The value `guard_cell` protected: one leading ' taken off again, nothing else."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
         return text[1:]
     return text
