@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy.exc import OperationalError
 
+from bot.imports.admin import add_export_parser, add_restore_parser, run_export, run_restore
 from bot.services import Services
 from bot.settings import (
     PORT_RANGE,
@@ -24,6 +25,7 @@ from bot.settings import (
     redact_url,
 )
 from bot.slack_client import NETWORK_ERRORS, SlackSetupError, unreachable
+from bot.team.admin import add_teams_parser, run_teams
 from store.db import make_engine, make_session_factory
 from store.migrate import current_revision, head_revision, upgrade
 
@@ -99,8 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
         dest="users_command", required=True, metavar="USERS_COMMAND"
     )
     users_commands.add_parser(
-        "refresh", help="re-read every known rep's time zone from Slack (also runs nightly)"
+        "refresh",
+        help="re-read every known rep's profile from Slack: time zone, name, owner/admin "
+        "flag (also runs nightly)",
     )
+    add_teams_parser(commands)
+    add_export_parser(commands)
+    add_restore_parser(commands)
     return parser
 
 
@@ -161,6 +168,12 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
         return run_serve(settings, args)
     if args.command == "sweep":
         return run_sweep(settings, args)
+    if args.command == "teams":
+        return run_teams(settings, args)
+    if args.command == "export":
+        return run_export(settings, args)
+    if args.command == "restore":
+        return run_restore(settings, args)
     return run_users_refresh(settings)
 
 
@@ -318,7 +331,7 @@ def run_users_refresh(settings: Settings) -> int:
         return EXIT_CONFIG
     check_bot_token(settings.slack_bot_token, settings.slack_api_url)
     report = refresh_zones(services, now=services.clock())
-    print(f"Time zones refreshed: {report.summary()}")
+    print(f"Profiles refreshed (time zone, name, owner/admin flag): {report.summary()}")
     return 0
 
 
