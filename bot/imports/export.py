@@ -51,7 +51,7 @@ def exported_prospects(
     )
     if rep is not None:
         query = query.where(Prospect.rep_id == rep.id)
-    yield from session.execute(query.execution_options(yield_per=500)).tuples()
+    yield from session.execute(query.execution_options(yield_per=500))  # rows: (prospect, id)
 
 
 def csv_text(rows: Iterable[tuple[Prospect, str]]) -> tuple[str, int]:
