@@ -118,9 +118,11 @@ class ProspectFacts:
     last_touch_on: date | None = None
     next_touch_on: date | None = None
     sequence_step: int = 0  # touches made in the situation's sequence so far
-    nothing_new_streak: int = 0
+    nothing_new_streak: int = 0  # conversations in a row that taught nothing new
     last_learned: str | None = None
     pending_event: Event | None = None  # an event that resurfaced it, not yet acted on
+    unanswered_streak: int = 0  # attempts in a row that nobody answered
+    open_decision: WalkAwayReason | None = None  # the re-evaluation asked and not yet answered
 
     @property
     def first_name(self) -> str:
@@ -132,6 +134,7 @@ class ProspectFacts:
 # so the form and the validation can't disagree.
 COACH_SETTING_LIMITS: dict[str, tuple[int, int]] = {
     "nothing_new_limit": (1, 10),
+    "unanswered_limit": (1, 10),
     "proposal_valid_days": (1, 365),
     "contract_lead_days": (0, 365),
     "contract_term_days": (30, 1827),
@@ -151,9 +154,10 @@ COACH_SETTING_LIMITS: dict[str, tuple[int, int]] = {
 @dataclass(frozen=True, slots=True)
 class CoachSettings:
     """Workspace knobs for the coach; defaults are the playbook's (all counts in days
-    except nothing_new_limit). Out-of-range values raise ValueError naming the knob."""
+    except the two limits). Out-of-range values raise ValueError naming the knob."""
 
-    nothing_new_limit: int = 2  # blank contacts in a row before the re-evaluation prompt
+    nothing_new_limit: int = 2  # conversations in a row with nothing new before the prompt
+    unanswered_limit: int = 3  # unanswered attempts in a row before the prompt (not went-quiet)
     proposal_valid_days: int = 30  # a proposal without an explicit expiry
     contract_lead_days: int = 90  # call this long before a competitor contract ends
     chose_competitor_wait_days: int = 42  # after the competitor delivered

@@ -23,6 +23,7 @@ from bot.domain import (
     ProspectStatus,
     Situation,
     TouchFacts,
+    WalkAwayReason,
 )
 from store.models import Decision, Prospect, Rep, Touch, Workspace
 
@@ -218,7 +219,17 @@ def prospect_facts(prospect: ProspectRecord) -> ProspectFacts:
         nothing_new_streak=prospect.nothing_new_streak,
         last_learned=prospect.last_learned,
         pending_event=event,
+        unanswered_streak=prospect.unanswered_streak,
+        open_decision=_reason(prospect.open_decision),
     )
+
+
+def _reason(value: str | None) -> WalkAwayReason | None:
+    """A stored reason; one this version does not know reads as none (asked again later)."""
+    try:
+        return WalkAwayReason(value) if value else None
+    except ValueError:
+        return None
 
 
 def touch_history(prospect: Prospect) -> list[TouchFacts]:

@@ -69,11 +69,12 @@ def test_rule_coach_imports_no_slack_or_sqlalchemy() -> None:
 # ---- the table: one row per outcome -------------------------------------------------------
 
 # outcome, extra arguments, status, days to the next touch (None: out of rotation), and the
-# streak after a streak of 1 — a said_no prospect (30-day cadence) used as the example.
+# learn streak after a streak of 1 — a said_no prospect (30-day cadence) used as the example.
+# A no-reply leaves the learn streak alone: nobody answered (it counts toward the other one).
 OUTCOME_TABLE = [
     (Outcome.LEARNED, {"learned": "New CFO"}, ProspectStatus.DORMANT, 30, 0),
     (Outcome.NOTHING_NEW, {}, ProspectStatus.DORMANT, 30, 2),
-    (Outcome.NO_REPLY, {}, ProspectStatus.DORMANT, 7, 2),
+    (Outcome.NO_REPLY, {}, ProspectStatus.DORMANT, 7, 1),
     (Outcome.NOT_NOW, {}, ProspectStatus.DORMANT, 91, 2),  # 90 days is a Sunday
     (Outcome.NOT_NOW, {"learned": "Budget frozen until Q3"}, ProspectStatus.DORMANT, 91, 0),
     (Outcome.RE_ENGAGED, {}, ProspectStatus.REVIVED, None, 0),

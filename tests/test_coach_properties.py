@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -25,6 +26,7 @@ from bot.domain import (
     ProspectStatus,
     Situation,
     TouchFacts,
+    WalkAwayReason,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,17 +92,7 @@ def prospects(draw: st.DrawFn, situation: Situation | None = None) -> ProspectFa
 
 def follow(p: ProspectFacts, t: coach.Transition) -> ProspectFacts:
     """The prospect as the store keeps it after a transition."""
-    return dataclasses.replace(
-        p,
-        status=t.status,
-        next_touch_on=t.next_touch_on,
-        sequence_step=t.sequence_step,
-        nothing_new_streak=t.nothing_new_streak,
-        last_learned=t.last_learned,
-        name=t.new_contact_name or p.name,
-        last_touch_on=t.last_touch_on,
-        pending_event=None if t.clear_event else (t.pending_event or p.pending_event),
-    )
+    return t.applied_to(p)
 
 
 def test_rule_coach_imports_no_slack_or_sqlalchemy() -> None:
@@ -167,17 +159,20 @@ def test_property_first_due_is_never_before_today_and_on_a_workday(
     s=coach_settings,
     keep_going=st.booleans(),
 )
-def test_property_went_quiet_never_answering_reaches_walk_away_prompt_in_bounded_touches(
+def test_property_went_quiet_never_answering_asks_at_the_final_notice_then_after_the_limit(
     p: ProspectFacts,
     s: CoachSettings,
     keep_going: bool,
 ) -> None:
-    """Silence all the way: the prompt comes within min(limit, 5) touches; keeping going
-    each time, the final notice still arrives within the five steps."""
-    p = dataclasses.replace(p, sequence_step=0, nothing_new_streak=0, pending_event=None)
+    """Silence all the way (PLAYBOOK.md 3.1 and 3.3): the sequence runs to the final notice
+    and only then asks, whatever the learn limit; kept going, the slow lane asks again after
+    `unanswered_limit` more unanswered attempts, and never before."""
+    p = dataclasses.replace(
+        p, sequence_step=0, nothing_new_streak=0, unanswered_streak=0, pending_event=None
+    )
     history: list[TouchFacts] = []
-    today, touches, prompts, used = TODAY, 0, 0, []
-    while touches < 5:
+    today, prompts = TODAY, []
+    for touch in range(1, 6 + s.unanswered_limit):
         tactic = coach.tactics_for(p, history, today, s)[0].tactic
         t = coach.apply_outcome(
             p,
@@ -188,32 +183,35 @@ def test_property_went_quiet_never_answering_reaches_walk_away_prompt_in_bounded
             settings=s,
             workdays=WEEKDAYS,
         )
-        touches += 1
-        used.append(tactic.id)
         history.append(TouchFacts(tactic.id, Outcome.NO_REPLY, today))
         p = follow(p, t)
+        assert p.nothing_new_streak == 0  # nobody answered: nothing to learn from
         today = t.next_touch_on or today
-        if t.reevaluate is not None:
-            prompts += 1
-            if prompts == 1:
-                assert touches <= min(s.nothing_new_limit, 5)
-            if not keep_going or tactic.id == "final_notice":
-                break
-            p = follow(
+        if t.reevaluate is None:
+            continue
+        prompts.append((touch, tactic.id, t.reevaluate.reason))
+        if not keep_going:
+            break
+        p = follow(
+            p,
+            coach.decide(
                 p,
-                coach.decide(
-                    p,
-                    history,
-                    decision=DecisionKind.KEEP_GOING,
-                    reason=None,
-                    today=today,
-                    settings=s,
-                    workdays=WEEKDAYS,
-                ),
-            )
-    assert prompts >= 1
-    if keep_going:
-        assert "final_notice" in used
+                history,
+                decision=DecisionKind.KEEP_GOING,
+                reason=None,
+                today=today,
+                settings=s,
+                workdays=WEEKDAYS,
+            ),
+        )
+    first_at, first_tactic, first_reason = prompts[0]
+    assert first_tactic == "final_notice" and first_at <= 5
+    assert first_reason in (WalkAwayReason.UNREACHABLE, WalkAwayReason.PROPOSAL_EXPIRED)
+    if keep_going:  # each new streak asks once its limit is reached, not before
+        gaps = [(b[0] - a[0], b[2]) for a, b in itertools.pairwise(prompts)]
+        assert gaps and set(gaps) == {(s.unanswered_limit, WalkAwayReason.UNREACHABLE)}
+    else:
+        assert len(prompts) == 1
 
 
 @settings(max_examples=60, deadline=None)

@@ -59,15 +59,7 @@ def log(
         workdays=WEEKDAYS,
         **extra,
     )  # type: ignore[arg-type]
-    after = dataclasses.replace(
-        p,
-        status=t.status,
-        next_touch_on=t.next_touch_on,
-        sequence_step=t.sequence_step,
-        nothing_new_streak=t.nothing_new_streak,
-        last_learned=t.last_learned,
-        last_touch_on=t.last_touch_on,
-    )
+    after = t.applied_to(p)
     touch = TouchFacts(tactic_id, outcome, today, extra.get("learned"))  # type: ignore[arg-type]
     return after, [*history, touch], t
 
@@ -125,10 +117,17 @@ def test_rule_learn_something_new_prompts_reevaluation_after_two_blank_contacts(
     assert review.next_tactic is not None and review.next_tactic.id not in review.tried
 
 
-def test_rule_learn_something_new_a_no_reply_counts_as_nothing_learned() -> None:
+def test_rule_learn_something_new_a_no_reply_never_counts_toward_the_learn_streak() -> None:
+    # Playbook rule 1: the learn streak counts conversations; nobody answered, nothing to learn.
     p, h, _ = log(prospect(), [], Outcome.NO_REPLY, "new_ideas")
-    _, _, t = log(p, h, Outcome.NOTHING_NEW, "be_a_resource", TODAY + timedelta(7))
-    assert t.reevaluate is not None and t.nothing_new_streak == 2
+    p, h, t = log(p, h, Outcome.NOTHING_NEW, "be_a_resource", TODAY + timedelta(7))
+    assert t.reevaluate is None and (t.nothing_new_streak, t.unanswered_streak) == (1, 0)
+    # A no-reply between two blank conversations neither counts nor breaks the streak.
+    p, h, t = log(p, h, Outcome.NO_REPLY, "measurable_results", TODAY + timedelta(40))
+    assert t.reevaluate is None and (t.nothing_new_streak, t.unanswered_streak) == (1, 1)
+    _, _, t = log(p, h, Outcome.NOTHING_NEW, "new_ideas", TODAY + timedelta(50))
+    assert t.reevaluate is not None and t.reevaluate.reason is WalkAwayReason.NOTHING_LEARNED
+    assert t.nothing_new_streak == 2 and t.reevaluate.tried == ("be_a_resource", "new_ideas")
 
 
 def test_rule_learn_something_new_learning_resets_the_streak() -> None:
@@ -148,12 +147,12 @@ def test_rule_learn_something_new_limit_is_a_workspace_setting() -> None:
 
 
 def test_rule_learn_something_new_the_answer_is_a_recorded_decision() -> None:
-    p = prospect(nothing_new_streak=2)
+    p = prospect(nothing_new_streak=2, open_decision=WalkAwayReason.NOTHING_LEARNED)
     history = [
         TouchFacts("new_ideas", Outcome.NOTHING_NEW, TODAY - timedelta(30)),
         TouchFacts("be_a_resource", Outcome.NOTHING_NEW, TODAY),
     ]
-    review = coach.pending_reevaluation(p, history, TODAY)
+    review = coach.open_reevaluation(p, history, TODAY)
     assert review is not None and "walk away or keep going" in coach.due_reason(p, history, TODAY)
     kept = coach.decide(
         p,
@@ -164,8 +163,9 @@ def test_rule_learn_something_new_the_answer_is_a_recorded_decision() -> None:
         settings=S,
         workdays=WEEKDAYS,
     )
-    fresh = dataclasses.replace(p, nothing_new_streak=kept.nothing_new_streak)
-    assert coach.pending_reevaluation(fresh, history, TODAY) is None
+    fresh = kept.applied_to(p)
+    assert fresh.open_decision is None and fresh.nothing_new_streak == 0
+    assert coach.open_reevaluation(fresh, history, TODAY) is None
     assert coach.tactics_for(fresh, history, TODAY)[0].tactic.id == review.next_tactic.id  # type: ignore[union-attr]
 
 
@@ -203,7 +203,7 @@ def test_rule_walk_away_dormant_not_dead_only_a_matching_event_brings_it_back() 
     p = prospect(
         Situation.MISSING_FEATURE, missing_feature="SSO", status=ProspectStatus.WALKED_AWAY
     )
-    assert coach.pending_reevaluation(p, [], TODAY) is None
+    assert coach.open_reevaluation(p, [], TODAY) is None
     assert not coach.matches_event(p, Event(EventKind.FEATURE_SHIPPED, "SAML", TODAY))
     event = Event(EventKind.FEATURE_SHIPPED, "s.s.o", TODAY)
     t = coach.resurface(p, event, TODAY, WEEKDAYS)

@@ -87,17 +87,7 @@ class Walk:
 
     def _apply(self, t: coach.Transition) -> None:
         self.last = t
-        self.facts = replace(
-            self.facts,
-            status=t.status,
-            next_touch_on=t.next_touch_on,
-            sequence_step=t.sequence_step,
-            nothing_new_streak=t.nothing_new_streak,
-            last_learned=t.last_learned,
-            name=t.new_contact_name or self.facts.name,
-            last_touch_on=t.last_touch_on,
-            pending_event=None if t.clear_event else (t.pending_event or self.facts.pending_event),
-        )
+        self.facts = t.applied_to(self.facts)
         if t.next_touch_on:
             self.today = t.next_touch_on
 
@@ -121,17 +111,21 @@ def test_rule_coach_imports_no_slack_or_sqlalchemy() -> None:
 
 
 def test_situation_went_quiet_walks_the_five_steps_then_prompts_walk_away() -> None:
-    walk = Walk(prospect(Situation.WENT_QUIET, referrer="Bob Smith"), settings=QUIET_ONLY)
-    for _ in range(5):
+    # Default settings: unanswered steps never count toward the learn rule (PLAYBOOK.md 3.1),
+    # so nothing asks before the final notice.
+    walk = Walk(prospect(Situation.WENT_QUIET, referrer="Bob Smith"))
+    for step in range(5):
         assert len(walk.offered()) == 1  # a strict sequence: one step at a time
         walk.touch(Outcome.NO_REPLY)
+        assert walk.last is not None and (walk.last.reevaluate is None) is (step < 4)
     assert walk.used == [
         "no_pressure", "voicemail_email", "did_i_offend", "copy_referrer", "final_notice",
     ]  # fmt: skip
     assert gaps(walk.dates) == [4, 4, 6, 4]  # 4 days apart; a Saturday moves to Monday
     assert all(d.weekday() < 5 for d in walk.dates)
     assert walk.last is not None and walk.last.reevaluate is not None
-    assert walk.last.reevaluate.reason.value == "nothing_learned"  # no proposal was sent
+    assert walk.last.reevaluate.reason.value == "unreachable"  # no proposal was sent
+    assert walk.facts.nothing_new_streak == 0 and walk.facts.unanswered_streak == 5
     assert walk.last.reevaluate.tried == tuple(walk.used)
     assert walk.last.reevaluate.next_tactic is not None
 

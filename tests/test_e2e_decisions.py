@@ -61,7 +61,7 @@ def status(live: LiveApp, pid: int) -> Prospect:
 def test_card_after_the_blank_limit_then_walk_away_once(live: LiveApp) -> None:
     pid, card = blank_contacts(live)
     text = blocks_text(card.blocks)
-    assert "Dana Reyes" in text and "2 contacts in a row taught you nothing new" in text
+    assert "Dana Reyes" in text and "2 conversations in a row taught you nothing new" in text
     tried = [coach.TACTICS[t].title for t in ("real_reason", "new_ideas")]
     assert f"Tried:* {tried[0]}, {tried[1]}" in text
     select_ = card_element(card, ids.DECIDE_WALK_AWAY)

@@ -29,11 +29,18 @@ def _tried(reevaluation: Reevaluation) -> str:
 
 
 def _why(reevaluation: Reevaluation) -> str:
-    n = reevaluation.nothing_new_count
-    contacts = "contact" if n == 1 else "contacts in a row"
+    """Which limit was reached, in a sentence."""
     if reevaluation.reason is WalkAwayReason.PROPOSAL_EXPIRED:
-        return f"The proposal has expired and the final notice got no answer ({n} {contacts})."
-    return f"{n} {contacts} taught you nothing new."
+        return "The proposal has expired and the final notice got no answer."
+    if reevaluation.final_notice:
+        return "The final notice got no answer: the went-quiet sequence is done."
+    if reevaluation.reason is WalkAwayReason.UNREACHABLE:
+        n = reevaluation.unanswered_count
+        return "Your last try got no answer." if n == 1 else f"{n} tries in a row got no answer."
+    n = reevaluation.nothing_new_count
+    if n == 1:
+        return "Your last conversation taught you nothing new."
+    return f"{n} conversations in a row taught you nothing new."
 
 
 def reevaluate_blocks(

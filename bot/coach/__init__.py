@@ -8,8 +8,10 @@ modules re-exported here:
 - bot.coach.situations  the seven situations as data, and reading one from a rep's words
 - bot.coach.rendering   templates filled for one prospect, dates in words, tactic cards
 - bot.coach.dates       workdays, proposal expiry, renewal cycles, first due dates
-- bot.coach.state       what the history says (silence, blank runs, went-quiet step)
-- bot.coach.select      which tactics fit today, and the re-evaluation question
+- bot.coach.counters    what a touch counts as: learned something, the two streaks, tallies
+- bot.coach.state       what the history says (silence, runs, went-quiet step)
+- bot.coach.select      which tactics fit today
+- bot.coach.reevaluation when the coach asks "walk away or keep going?", one question at a time
 - bot.coach.due         why a prospect is due today
 - bot.coach.outcomes    what an outcome or a decision does next
 - bot.coach.events      which prospects an event concerns, and how they come back
@@ -18,6 +20,17 @@ modules re-exported here:
 
 from __future__ import annotations
 
+from bot.coach.counters import (
+    Streaks,
+    Tally,
+    answered,
+    is_contact,
+    kept_text,
+    learned_something,
+    streaks_of,
+    tally,
+    taught_nothing,
+)
 from bot.coach.dates import first_due, next_workday, proposal_expiry
 from bot.coach.due import due_reason
 from bot.coach.events import matches_event, normalise_name, resurface
@@ -30,14 +43,14 @@ from bot.coach.playbook import (
     Lane,
     Tactic,
 )
-from bot.coach.rendering import TacticCard, human_date, render, render_tactic, tactic_card
-from bot.coach.select import (
+from bot.coach.reevaluation import (
     Reevaluation,
-    TacticChoice,
     keep_going_tactic,
-    pending_reevaluation,
-    tactics_for,
+    limit_reached,
+    open_reevaluation,
 )
+from bot.coach.rendering import TacticCard, human_date, render, render_tactic, tactic_card
+from bot.coach.select import TacticChoice, tactics_for
 from bot.coach.situations import SITUATIONS, situation_from_text
 
 __all__ = [
@@ -49,25 +62,35 @@ __all__ = [
     "InvalidOutcome",
     "Lane",
     "Reevaluation",
+    "Streaks",
     "Tactic",
     "TacticCard",
     "TacticChoice",
+    "Tally",
     "Transition",
+    "answered",
     "apply_outcome",
     "decide",
     "due_reason",
     "first_due",
     "human_date",
+    "is_contact",
     "keep_going_tactic",
+    "kept_text",
+    "learned_something",
+    "limit_reached",
     "matches_event",
     "next_workday",
     "normalise_name",
-    "pending_reevaluation",
+    "open_reevaluation",
     "proposal_expiry",
     "render",
     "render_tactic",
     "resurface",
     "situation_from_text",
+    "streaks_of",
     "tactic_card",
     "tactics_for",
+    "tally",
+    "taught_nothing",
 ]

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from bot.coach.dates import DEFAULT_SETTINGS, proposal_expiry
+from bot.coach.reevaluation import Reevaluation, open_reevaluation
 from bot.coach.rendering import human_date
-from bot.coach.select import pending_reevaluation
 from bot.coach.state import (
     Context,
     QuietMode,
@@ -41,6 +41,9 @@ def due_reason(
 ) -> str:
     """One line: why this prospect is on today's list."""
     ctx = Context(prospect, contacts(history), today, settings)
+    review = open_reevaluation(prospect, history, today, settings)
+    if review is not None:  # the open question comes first: the rep answers it today
+        return f"{question_reason(review)}: walk away or keep going"
     event = prospect.pending_event
     if event is not None:
         subject = or_text(event.subject, "the news")
@@ -49,19 +52,6 @@ def due_reason(
             if event.kind is EventKind.FEATURE_SHIPPED
             else f"news about {subject}"
         )
-    review = pending_reevaluation(prospect, history, today, settings)
-    if review is not None:
-        if review.reason is WalkAwayReason.PROPOSAL_EXPIRED:
-            return "proposal expired and the final notice went unanswered: walk away or keep going"
-        if (
-            prospect.situation is Situation.WENT_QUIET
-            and quiet_mode(prospect, ctx.done, today, settings) is QuietMode.FINISHED
-        ):
-            return "the final notice went unanswered: walk away or keep going"
-        return (
-            f"{review.nothing_new_count} contacts in a row with nothing new: "
-            "walk away or keep going"
-        )
     last = ctx.done[-1] if ctx.done else None
     if last is not None and prospect.situation is not Situation.WENT_QUIET:
         if last.outcome is Outcome.CONTACT_LEFT:
@@ -69,6 +59,23 @@ def due_reason(
         if last.outcome is Outcome.NO_REPLY:
             return f"no answer since {human_date(last.on, today)}: try again"
     return _SITUATION_REASONS[prospect.situation](ctx)
+
+
+def question_reason(review: Reevaluation) -> str:
+    """Why the coach asks, in a few words ("3 tries in a row with no answer")."""
+    if review.reason is WalkAwayReason.PROPOSAL_EXPIRED:
+        return "proposal expired and the final notice went unanswered"
+    if review.final_notice:
+        return "the final notice went unanswered"
+    if review.reason is WalkAwayReason.UNREACHABLE:
+        n = review.unanswered_count
+        return "1 try with no answer" if n == 1 else f"{n} tries in a row with no answer"
+    n = review.nothing_new_count
+    return (
+        "1 conversation with nothing new"
+        if n == 1
+        else f"{n} conversations in a row with nothing new"
+    )
 
 
 def _quiet_reason(ctx: Context) -> str:

@@ -37,6 +37,9 @@ def resurface(
     return transition_from(
         prospect,
         next_touch_on=next_workday(today, workdays),
-        nothing_new_streak=0,  # a fresh reason to call: the blank run no longer counts
+        # A fresh reason to call: a new streak, and any open question no longer applies.
+        nothing_new_streak=0,
+        unanswered_streak=0,
+        open_decision=None,
         pending_event=event,
     )

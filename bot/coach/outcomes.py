@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from bot.coach.counters import Streaks, kept_text
 from bot.coach.dates import (
     DEFAULT_SETTINGS,
     contract_cycle_end,
@@ -21,7 +22,7 @@ from bot.coach.dates import (
     situation_cadence_days,
 )
 from bot.coach.playbook import EVENT_TACTICS, HOMEWORK, TACTICS, Tactic
-from bot.coach.select import Reevaluation, pending_reevaluation
+from bot.coach.reevaluation import Reevaluation, limit_reached, open_reevaluation
 from bot.coach.state import next_step
 from bot.domain import (
     WEEKDAYS,
@@ -56,6 +57,25 @@ class Transition:
     clear_event: bool  # the pending event has been acted on (or no longer matters)
     last_touch_on: date | None = None  # today for a contact; unchanged otherwise
     pending_event: Event | None = None  # set by resurface(): the event to act on
+    unanswered_streak: int = 0  # attempts in a row nobody answered
+    open_decision: WalkAwayReason | None = None  # the question asked and not yet answered
+
+    def applied_to(self, prospect: ProspectFacts) -> ProspectFacts:
+        """The prospect as the store keeps it once this transition is applied."""
+        event = None if self.clear_event else (self.pending_event or prospect.pending_event)
+        return replace(
+            prospect,
+            status=self.status,
+            next_touch_on=self.next_touch_on,
+            sequence_step=self.sequence_step,
+            nothing_new_streak=self.nothing_new_streak,
+            unanswered_streak=self.unanswered_streak,
+            open_decision=self.open_decision,
+            last_learned=self.last_learned,
+            name=self.new_contact_name or prospect.name,
+            last_touch_on=self.last_touch_on,
+            pending_event=event,
+        )
 
 
 LEAVES_ROTATION = {
@@ -79,6 +99,8 @@ def transition_from(prospect: ProspectFacts, **changes: Any) -> Transition:
             reevaluate=None,
             clear_event=False,
             last_touch_on=prospect.last_touch_on,
+            unanswered_streak=prospect.unanswered_streak,
+            open_decision=prospect.open_decision,
         ),
         **changes,
     )
@@ -156,20 +178,24 @@ def apply_outcome(
     """How one logged contact moves the prospect (PLAYBOOK.md rule 5).
 
     `learned` counts for learned, not-now, re-engaged, won and contact-left;
-    for no-reply and nothing-new the outcome itself says nothing was learned.
-    `next_on`, when given, overrides the coach's date (moved to a workday).
+    for no-reply and nothing-new the outcome itself says nothing was learned
+    (bot.coach.counters). `next_on`, when given, overrides the coach's date (moved to a
+    workday).
     """
     tactic = _tactic(tactic_id)
     learned, successor = _checked(outcome, today, learned, successor, next_on)
     if outcome is Outcome.SNOOZED:  # not a contact: only the date moves
         return transition_from(prospect, next_touch_on=schedule(next_on or today, today, workdays))
     if outcome in LEAVES_ROTATION:
+        # A walk-away keeps its streaks on record; a revival or a win clears them.
+        kept = outcome is Outcome.WALKED_AWAY
         return transition_from(
             prospect,
             status=LEAVES_ROTATION[outcome],
             next_touch_on=None,
-            # a walk-away keeps its blank run on record; a revival or a win clears it
-            nothing_new_streak=prospect.nothing_new_streak if outcome is Outcome.WALKED_AWAY else 0,
+            nothing_new_streak=prospect.nothing_new_streak if kept else 0,
+            unanswered_streak=prospect.unanswered_streak if kept else 0,
+            open_decision=None,
             last_learned=learned or prospect.last_learned,
             clear_event=True,
             last_touch_on=today,
@@ -209,9 +235,7 @@ def _checked(
             raise InvalidOutcome("Who took over? Name the successor.")
     else:
         successor = None
-    if outcome in (Outcome.NO_REPLY, Outcome.NOTHING_NEW):
-        learned = None
-    return learned, successor
+    return kept_text(outcome, learned), successor
 
 
 def _contact(
@@ -227,12 +251,10 @@ def _contact(
     successor: str | None,
     next_on: date | None,
 ) -> Transition:
-    """A contact that keeps the prospect dormant: the blank run, the went-quiet step, the
-    next date, and whether the coach now owes the walk-away question."""
-    blank = outcome in (Outcome.NO_REPLY, Outcome.NOTHING_NEW) or (
-        outcome is Outcome.NOT_NOW and not learned
-    )
-    streak = prospect.nothing_new_streak + 1 if blank else 0
+    """A contact that keeps the prospect dormant: both streaks, the went-quiet step, the
+    next date, and whether the coach now asks the walk-away question."""
+    touch = TouchFacts(tactic_id=tactic.id, outcome=outcome, on=today, learned=learned)
+    streaks = Streaks(prospect.nothing_new_streak, prospect.unanswered_streak).after(touch)
     step = prospect.sequence_step
     if outcome is Outcome.CONTACT_LEFT:
         step = 0  # a new person: a silent successor starts the sequence afresh
@@ -247,23 +269,30 @@ def _contact(
         name=successor or prospect.name,
         status=ProspectStatus.DORMANT,
         sequence_step=step,
-        nothing_new_streak=streak,
+        nothing_new_streak=streaks.nothing_new,
+        unanswered_streak=streaks.unanswered,
         last_learned=learned or prospect.last_learned,
         last_touch_on=today,
         pending_event=None if event and EVENT_TACTICS[event.kind] is tactic else event,
     )
-    touch = TouchFacts(tactic_id=tactic.id, outcome=outcome, on=today, learned=learned)
+    reason = limit_reached(after, touch, today, settings)
+    if reason is not None:
+        after = replace(after, open_decision=reason)
     coach_date = _coach_date(prospect, tactic, outcome, today, settings)
     return Transition(
         status=ProspectStatus.DORMANT,
         next_touch_on=schedule(next_on or coach_date, today, workdays),
         sequence_step=step,
-        nothing_new_streak=streak,
+        nothing_new_streak=streaks.nothing_new,
         last_learned=after.last_learned,
         new_contact_name=successor,
-        reevaluate=pending_reevaluation(after, [*history, touch], today, settings),
+        reevaluate=(
+            open_reevaluation(after, [*history, touch], today, settings) if reason else None
+        ),
         clear_event=event is not None and after.pending_event is None,
         last_touch_on=today,
+        unanswered_streak=streaks.unanswered,
+        open_decision=after.open_decision,
     )
 
 
@@ -294,9 +323,13 @@ def decide(
         if reason is None:
             raise InvalidOutcome("Pick why you are walking away.")
         return transition_from(
-            prospect, status=ProspectStatus.WALKED_AWAY, next_touch_on=None, clear_event=True
+            prospect,
+            status=ProspectStatus.WALKED_AWAY,
+            next_touch_on=None,
+            clear_event=True,
+            open_decision=None,
         )
-    # Keep going: a clean slate and a different tactic, soon.
+    # Keep going: a new streak (both counters), the question closed, a different tactic, soon.
     soon = today + days(
         settings.went_quiet_spacing_days
         if prospect.situation is Situation.WENT_QUIET
@@ -306,5 +339,9 @@ def decide(
     if planned is not None and today < planned < soon:
         soon = planned
     return transition_from(
-        prospect, next_touch_on=schedule(soon, today, workdays), nothing_new_streak=0
+        prospect,
+        next_touch_on=schedule(soon, today, workdays),
+        nothing_new_streak=0,
+        unanswered_streak=0,
+        open_decision=None,
     )

@@ -1,4 +1,4 @@
-"""Which tactics fit a prospect today, and whether the coach owes the walk-away question.
+"""Which tactics fit a prospect today, and why each one.
 
 Pure rules over domain values; `today` is always a parameter.
 """
@@ -6,12 +6,11 @@ Pure rules over domain values; `today` is always a parameter.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from bot.coach.dates import (
     DEFAULT_SETTINGS,
-    proposal_expired,
     proposal_expiry,
     renewal_window_start,
 )
@@ -20,7 +19,6 @@ from bot.coach.rendering import human_date
 from bot.coach.state import (
     Context,
     QuietMode,
-    blank_run,
     contacts,
     elapsed,
     in_days,
@@ -29,19 +27,15 @@ from bot.coach.state import (
     quiet_mode,
     quiet_sequence,
     rotate,
-    silent_run,
     step_of,
-    tactic_ids,
 )
 from bot.domain import (
     CoachSettings,
     EventKind,
     Outcome,
     ProspectFacts,
-    ProspectStatus,
     Situation,
     TouchFacts,
-    WalkAwayReason,
 )
 
 MAX_CHOICES = 3
@@ -51,16 +45,6 @@ MAX_CHOICES = 3
 class TacticChoice:
     tactic: Tactic
     reason: str  # shown to the rep: why this tactic, for this prospect, today
-
-
-@dataclass(frozen=True, slots=True)
-class Reevaluation:
-    """The coach asks: walk away, or keep going with a different tactic?"""
-
-    reason: WalkAwayReason  # nothing_learned or proposal_expired
-    tried: tuple[str, ...]  # tactic ids of the blank run, first use first
-    nothing_new_count: int
-    next_tactic: Tactic | None  # what "keep going" would try
 
 
 STEP_REASONS = {
@@ -219,55 +203,3 @@ def tactics_for(
         if all(c.tactic.id != choice.tactic.id for c in choices):
             choices.append(choice)
     return choices[:MAX_CHOICES]
-
-
-# ---- re-evaluation -------------------------------------------------------------
-
-
-def pending_reevaluation(
-    prospect: ProspectFacts,
-    history: Sequence[TouchFacts],
-    today: date,
-    settings: CoachSettings = DEFAULT_SETTINGS,
-) -> Reevaluation | None:
-    """Does the coach owe the rep the walk-away question? (Rules 1 and 3.)
-
-    After `nothing_new_limit` blank contacts in a row; or when a went-quiet
-    prospect left the final notice unanswered. A "keep going" decision resets
-    the streak, which silences the question until the next blank contact.
-    """
-    if prospect.status is not ProspectStatus.DORMANT or prospect.nothing_new_streak <= 0:
-        return None
-    done = contacts(history)
-    final_unanswered = (
-        prospect.situation is Situation.WENT_QUIET
-        and bool(done)
-        and done[-1].outcome is Outcome.NO_REPLY
-        and done[-1].tactic_id == "final_notice"
-    )
-    if not final_unanswered and prospect.nothing_new_streak < settings.nothing_new_limit:
-        return None
-    run = silent_run(done) if final_unanswered else blank_run(done)
-    expired = final_unanswered and proposal_expired(prospect, today, settings)
-    return Reevaluation(
-        reason=WalkAwayReason.PROPOSAL_EXPIRED if expired else WalkAwayReason.NOTHING_LEARNED,
-        tried=tactic_ids(run[-prospect.nothing_new_streak :] if not final_unanswered else run),
-        nothing_new_count=prospect.nothing_new_streak,
-        next_tactic=keep_going_tactic(prospect, history, today, settings),
-    )
-
-
-def keep_going_tactic(
-    prospect: ProspectFacts,
-    history: Sequence[TouchFacts],
-    today: date,
-    settings: CoachSettings = DEFAULT_SETTINGS,
-) -> Tactic | None:
-    """What the coach would try next if the rep keeps going: never the last one used."""
-    done = contacts(history)
-    last = done[-1].tactic_id if done else None
-    fresh = replace(prospect, nothing_new_streak=0)
-    return next(
-        (c.tactic for c in tactics_for(fresh, history, today, settings) if c.tactic.id != last),
-        None,
-    )

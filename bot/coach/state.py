@@ -12,42 +12,44 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from bot.coach.counters import answered, is_contact, taught_nothing
 from bot.coach.dates import contract_cycle_end, proposal_expired
 from bot.coach.playbook import TACTICS, Lane, Tactic, lane
 from bot.domain import CoachSettings, Outcome, ProspectFacts, Situation, TouchFacts
-
-NOT_CONTACTS = frozenset({Outcome.SNOOZED, Outcome.WALKED_AWAY})
 
 # ---- history -----------------------------------------------------------------
 
 
 def contacts(history: Sequence[TouchFacts]) -> list[TouchFacts]:
-    return [t for t in history if t.outcome not in NOT_CONTACTS]
+    return [t for t in history if is_contact(t)]
 
 
-def is_blank(touch: TouchFacts) -> bool:
-    """A contact that taught nothing: no reply, nothing new, or a bare "not now"."""
-    if touch.outcome is Outcome.NOT_NOW:
-        return not (touch.learned or "").strip()
-    return touch.outcome in (Outcome.NO_REPLY, Outcome.NOTHING_NEW)
-
-
-def _trailing(items: Sequence[TouchFacts], *, blank: bool) -> list[TouchFacts]:
+def silent_run(done: Sequence[TouchFacts]) -> list[TouchFacts]:
+    """The contacts since the prospect last answered: all no-replies."""
     run: list[TouchFacts] = []
-    for touch in reversed(items):
-        if not (is_blank(touch) if blank else touch.outcome is Outcome.NO_REPLY):
+    for touch in reversed(done):
+        if answered(touch):
             break
         run.append(touch)
     return run[::-1]
 
 
-def silent_run(done: Sequence[TouchFacts]) -> list[TouchFacts]:
-    """The contacts since the prospect last answered: all no-replies."""
-    return _trailing(done, blank=False)
+def learn_run(done: Sequence[TouchFacts]) -> list[TouchFacts]:
+    """The conversations since the last one that taught something: all taught nothing.
+    Unanswered attempts are skipped: they neither count nor end the run."""
+    run: list[TouchFacts] = []
+    for touch in reversed(done):
+        if not answered(touch):
+            continue
+        if not taught_nothing(touch):
+            break
+        run.append(touch)
+    return run[::-1]
 
 
-def blank_run(done: Sequence[TouchFacts]) -> list[TouchFacts]:
-    return _trailing(done, blank=True)
+def last(run: Sequence[TouchFacts], n: int) -> list[TouchFacts]:
+    """The last `n` of a run (none for n <= 0)."""
+    return list(run[len(run) - n :]) if n > 0 else []
 
 
 def tactic_ids(run: Sequence[TouchFacts]) -> tuple[str, ...]:

@@ -117,7 +117,8 @@ def log_outcome(session: Session, ctx: RepContext, given: OutcomeInput, *, now: 
         tactic_id=given.tactic_id,
         outcome=given.outcome.value,
         situation=prospect.situation,
-        learned=learned,
+        # What the coach counts: no text on an outcome that says nothing was learned.
+        learned=coach.kept_text(given.outcome, learned),
         successor=transition.new_contact_name,
         touched_on=ctx.today,
         idempotency_key=key,
@@ -221,6 +222,8 @@ def apply_transition(prospect: Prospect, transition: Transition, *, now: datetim
     )
     prospect.sequence_step = transition.sequence_step
     prospect.nothing_new_streak = transition.nothing_new_streak
+    prospect.unanswered_streak = transition.unanswered_streak
+    prospect.open_decision = transition.open_decision.value if transition.open_decision else None
     prospect.last_learned = transition.last_learned
     if transition.last_touch_on is not None:
         prospect.last_touch_on = transition.last_touch_on
