@@ -9,6 +9,10 @@ HELP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("/revive add <name>, <company>, <situation>, <key: value>…", "add one in a single line"),
     ("/revive list", "your dormant prospects, their situations and next dates"),
     ("/revive stats", "your numbers this month: contacts, what you learned, revivals"),
+    (
+        "/revive team [team] [this week | this month | last 30 days | <date> to <date>]",
+        "managers: each rep's numbers and which tactics revive which situations",
+    ),
     ("/revive snooze <prospect> <date | N days>", "move a prospect to a later day"),
     ("/revive shipped <feature>", "a feature shipped: bring back everyone who needed it"),
     ("/revive news <competitor>", "news about a competitor: bring back their customers"),

@@ -202,7 +202,8 @@ def test_learned_share_is_the_coachs_definition_over_the_same_touches(rows: list
     assert numbers.totals.learned_share == pytest.approx(expected.learned_share)
     for rep in numbers.reps:
         mine = [facts(r) for r in rows if r.touched_on in NOV and r.rep_id == rep.rep_id]
-        assert (rep.contacts, rep.learned) == (coach.tally(mine).contacts, coach.tally(mine).learned)
+        tally = coach.tally(mine)
+        assert (rep.contacts, rep.learned) == (tally.contacts, tally.learned)
 
 
 def revived_by_the_definition(try_: TouchRow, rows: list[TouchRow]) -> bool:

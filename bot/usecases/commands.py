@@ -16,6 +16,7 @@ from bot.domain import EventKind, Outcome, ProspectStatus
 from bot.errors import UserError
 from bot.mrkdwn import escape, truncate
 from bot.parsing.dates import split_trailing_date
+from bot.team.usecase import team_command
 from bot.usecases.events import announce, kind_of, suggested_name
 from bot.usecases.exports import export_own
 from bot.usecases.outcomes import OutcomeInput, log_outcome
@@ -174,4 +175,5 @@ COMMANDS: dict[str, Command] = {
     "snooze": snooze_command,
     "shipped": _event_command(EventKind.FEATURE_SHIPPED),
     "news": _event_command(EventKind.COMPETITOR_NEWS),
+    "team": team_command,
 }
