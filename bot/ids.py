@@ -22,6 +22,7 @@ SNOOZE_MODAL = "revive_snooze"
 WALK_AWAY_MODAL = "revive_walk_away"
 DETAILS_MODAL = "revive_details"
 SETTINGS_MODAL = "revive_settings"
+COACH_SETTINGS_MODAL = "revive_coach_settings"  # managers: the workspace's coach settings
 
 # --- buttons and menus (action_id); regexes where the id carries a suffix ---
 TACTIC = "revive_tactic"  # opens the tactic card + outcome form
@@ -39,6 +40,8 @@ ADD_ANYWAY = "revive_add_anyway"  # duplicate prompt
 ADD_CANCEL = "revive_add_cancel"
 HOME_ADD = "revive_home_add"
 HOME_SETTINGS = "revive_home_settings"
+HOME_COACH_SETTINGS = "revive_home_coach_settings"  # the manager Home's button
+HOME_COACH_SETTINGS_BLOCK = "home_coach_settings"
 OUTCOME_SELECT = "revive_outcome_select"
 REEVALUATE_BLOCK = "revive_reevaluate"  # the re-evaluate card's buttons
 # "Did you mean …?" buttons after news that names nothing on file: ":<n>" per button.
@@ -71,6 +74,10 @@ IN_SNOOZE_DATE = "snooze_date"
 IN_REMINDER_TIME = "reminder_time"
 IN_WORKDAYS = "workdays"
 IN_PAUSED_UNTIL = "paused_until"
+# The coach settings modal: one input per CoachSettings field, "coach:<field name>".
+IN_COACH_SETTING_PREFIX = "coach:"
+IN_DEFAULT_TZ = "default_tz"
+IN_DEFAULT_REMINDER_TIME = "default_reminder_time"
 
 # --- message metadata (the digest carries it so a crash cannot double-post) ---
 DIGEST_EVENT_TYPE = "revive_digest"
