@@ -56,6 +56,8 @@ class WalkAwayReason(StrEnum):
 class DecisionKind(StrEnum):
     WALK_AWAY = "walk_away"
     KEEP_GOING = "keep_going"
+    REOPEN = "reopen"  # a manager put a walked-away prospect back in its rep's rotation
+    HAND_OVER = "hand_over"  # a manager gave a walked-away prospect to another rep
 
 
 class EventKind(StrEnum):

@@ -22,6 +22,7 @@ SNOOZE_MODAL = "revive_snooze"
 WALK_AWAY_MODAL = "revive_walk_away"
 DETAILS_MODAL = "revive_details"
 SETTINGS_MODAL = "revive_settings"
+HAND_OVER_MODAL = "revive_hand_over"  # the manager picks a fresh voice for a walk-away
 COACH_SETTINGS_MODAL = "revive_coach_settings"  # managers: the workspace's coach settings
 
 # --- buttons and menus (action_id); regexes where the id carries a suffix ---
@@ -48,6 +49,10 @@ REEVALUATE_BLOCK = "revive_reevaluate"  # the re-evaluate card's buttons
 DID_YOU_MEAN = "revive_did_you_mean"
 DID_YOU_MEAN_PATTERN = re.compile(r"^revive_did_you_mean(:\d+)?$")
 DID_YOU_MEAN_BLOCK = "revive_did_you_mean"
+# The manager's walk-away review on the Home: one actions block per walk-away ("<block>:<id>").
+REVIEW_BLOCK = "revive_review"
+REVIEW_REOPEN = "revive_review_reopen"
+REVIEW_HAND_OVER = "revive_review_hand_over"
 
 # --- modal inputs (block_id / action_id pairs share the name) ---
 IN_NAME = "name"
@@ -74,6 +79,8 @@ IN_SNOOZE_DATE = "snooze_date"
 IN_REMINDER_TIME = "reminder_time"
 IN_WORKDAYS = "workdays"
 IN_PAUSED_UNTIL = "paused_until"
+IN_NEW_REP = "new_rep"
+IN_HANDOVER_NOTE = "handover_note"
 # The coach settings modal: one input per CoachSettings field, "coach:<field name>".
 IN_COACH_SETTING_PREFIX = "coach:"
 IN_DEFAULT_TZ = "default_tz"

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot import coach, ids
+from bot.blocks.walkaway_review import handover_line
 from bot.coach.playbook import human_date
 from bot.domain import Outcome
 from bot.mrkdwn import (
@@ -151,6 +152,8 @@ def _info_text(item: DueItem) -> str:
         f"{who(item)} · {escape(label)}",
         f":dart: *Why today:* {escape(item.why)}",
     ]
+    if item.handover is not None:  # a manager gave it to this rep: say by whom and why
+        lines.append(handover_line(item.handover))
     if item.choices:
         first = item.choices[0]
         lines.append(f":bulb: *Try:* {escape(first.tactic.title)}: {escape(first.reason)}")

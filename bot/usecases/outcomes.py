@@ -19,6 +19,7 @@ from bot.domain import DecisionKind, Outcome, ProspectStatus, WalkAwayReason
 from bot.errors import NotFoundOrNotYours, UserError
 from bot.mrkdwn import escape
 from bot.reps import RepContext
+from bot.team.handover import clear_after_touch
 from store.models import Decision, Prospect, Touch
 from store.repo import (
     decision_by_key,
@@ -134,6 +135,7 @@ def log_outcome(session: Session, ctx: RepContext, given: OutcomeInput, *, now: 
     if given.outcome is Outcome.WALKED_AWAY:
         session.add(_decision(ctx, prospect, DecisionKind.WALK_AWAY, given.walk_reason, key, now))
     apply_transition(prospect, transition, now=now)
+    clear_after_touch(prospect, given.outcome)  # a handed-over prospect is the new rep's now
     return Logged(prospect=prospect, touch=touch, transition=transition)
 
 

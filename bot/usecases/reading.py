@@ -14,6 +14,7 @@ from bot import coach
 from bot.coach import TacticChoice
 from bot.domain import DecisionKind, Outcome, ProspectFacts, ProspectStatus
 from bot.reps import RepContext
+from bot.team.handover import Handover, handover_of, with_handovers
 from store.models import Decision, Prospect, Touch
 from store.repo import (
     ProspectRecord,
@@ -41,6 +42,7 @@ class DueItem:
     why: str
     days_dormant: int
     done: Outcome | None = None  # logged on the digest's day: shown with a ✓
+    handover: Handover | None = None  # a manager handed it over; until the new rep logs a touch
 
 
 def due_item(prospect: Prospect, ctx: RepContext, on: date) -> DueItem:
@@ -74,6 +76,7 @@ def item_of(
         why=coach.due_reason(facts, history, on, settings),
         days_dormant=(on - (facts.last_touch_on or facts.created_on)).days,
         done=done,
+        handover=handover_of(prospect),
     )
 
 
@@ -104,10 +107,11 @@ def due_items_for(session: Session, jobs: Sequence[tuple[RepContext, date]]) -> 
     if len(rep_dates) != len(jobs) or any(ctx.workspace.id != workspace_id for ctx, _ in jobs):
         raise ValueError("due_items_for reads one workspace, each rep once")
     by_rep = due_prospects_by_rep(session, workspace_id=workspace_id, rep_dates=rep_dates)
-    return [
+    items = [
         sorted((item_of(r.prospect, r.touches, ctx, on) for r in by_rep[ctx.rep.id]), key=urgency)
         for ctx, on in jobs
     ]
+    return with_handovers(session, items)
 
 
 def items_by_id(session: Session, ctx: RepContext, ids: list[int], on: date) -> list[DueItem]:
@@ -124,7 +128,7 @@ def items_by_id(session: Session, ctx: RepContext, ids: list[int], on: date) -> 
         )
     )
     by_id = {p.id: p for p in prospects}
-    return [due_item(by_id[i], ctx, on) for i in ids if i in by_id]
+    return with_handovers(session, [[due_item(by_id[i], ctx, on) for i in ids if i in by_id]])[0]
 
 
 def upcoming(session: Session, ctx: RepContext, *, after: date, days: int) -> list[Prospect]:
