@@ -189,3 +189,47 @@ def decode_meta(text: str | None) -> ModalMeta:
         if key in data and not _positive_int(data[key]):
             raise STALE
     return ModalMeta(**data)
+
+
+# --- CSV import (bot/imports): the modal, the preview's buttons, what they carry ---------
+IMPORT_MODAL = "revive_import"
+IN_IMPORT_FILE = "import_file"  # file_input
+IN_IMPORT_DATES = "import_dates"  # how 03/04/2026 reads: auto, mdy, dmy
+IMPORT_CONFIRM = "revive_import_confirm"  # "Import N ready"
+IMPORT_CANCEL = "revive_import_cancel"
+IMPORT_DATE_ORDERS = ("auto", "mdy", "dmy")
+_FILE_ID = re.compile(r"F[A-Z0-9]{2,40}")
+_DIGEST = re.compile(r"[0-9a-f]{16}")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportValue:
+    """The preview's Import button: the Slack file (downloaded again on the click, so nothing
+    is kept between the two), the date order chosen, and the digest of the bytes previewed."""
+
+    file_id: str
+    dates: str = "auto"
+    digest: str | None = None
+
+
+def encode_import_value(value: ImportValue) -> str:
+    data = {"f": value.file_id, "d": value.dates, "h": value.digest}
+    return json.dumps({k: v for k, v in data.items() if v}, separators=(",", ":"))
+
+
+def decode_import_value(text: str | None) -> ImportValue:
+    """The inverse; anything forged or malformed is a stale-button refusal."""
+    try:
+        data = clean_payload(json.loads(text or ""))
+    except json.JSONDecodeError:
+        raise STALE from None
+    if not isinstance(data, dict) or set(data) - {"f", "d", "h"}:
+        raise STALE
+    file_id, dates, digest = data.get("f"), data.get("d", "auto"), data.get("h")
+    if not isinstance(file_id, str) or not _FILE_ID.fullmatch(file_id):
+        raise STALE
+    if dates not in IMPORT_DATE_ORDERS:
+        raise STALE
+    if digest is not None and not (isinstance(digest, str) and _DIGEST.fullmatch(digest)):
+        raise STALE
+    return ImportValue(file_id, dates, digest)

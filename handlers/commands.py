@@ -16,6 +16,7 @@ from bot.parsing import payloads
 from bot.usecases import commands
 from handlers._context import caller
 from handlers.add import add_command
+from handlers.imports import import_command
 
 COMMAND = "/revive"
 
@@ -33,6 +34,9 @@ def on_revive(ack: Ack, command: dict[str, str], context: BoltContext, client: W
         return
     if word == "add":
         add_command(ack, command, context, client, rest)
+        return
+    if word == "import":
+        import_command(ack, command, client)
         return
     if not commands.is_command(word):
         reply = not_understood(text)

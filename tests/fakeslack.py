@@ -111,6 +111,7 @@ class SlackFile:
     initial_comment: str | None = None
     blocks: list[dict[str, Any]] = field(default_factory=list)
     thread_ts: str | None = None
+    user: str = "UBOT"  # who uploaded it (a person, for a modal's file_input)
 
     @property
     def mimetype(self) -> str:
@@ -192,7 +193,7 @@ class FakeSlack:
     def add_user(self, user_id: str, *, team_id: str = "T1", tz: str | None = "UTC",
                  real_name: str | None = None, deleted: bool = False,
                  is_bot: bool = False, is_admin: bool = False, is_owner: bool = False,
-                 is_primary_owner: bool = False) -> None:
+                 is_primary_owner: bool = False, email: str | None = None) -> None:
         # In Slack the primary owner is an owner, and every owner is an admin too.
         is_owner = is_owner or is_primary_owner
         user: dict[str, Any] = {
@@ -202,6 +203,8 @@ class FakeSlack:
             "is_primary_owner": is_primary_owner,
             "profile": {"real_name": real_name or user_id, "display_name": real_name or ""},
         }
+        if email is not None:
+            user["profile"]["email"] = email
         if tz is not None:
             user["tz"] = tz
             user["tz_label"] = tz
@@ -235,6 +238,18 @@ class FakeSlack:
 
     def new_response_url(self) -> str:
         return f"{self.url}response/{next(self._ids)}"
+
+    def add_user_file(self, filename: str, content: bytes, *, user: str = "U1",
+                      team_id: str = "T1") -> dict[str, Any]:
+        """A file a person uploaded through a modal's file_input: private (shared nowhere),
+        readable with files.info and url_private_download. Returns the file object a
+        view_submission carries in state.values."""
+        with self._lock:
+            file_id = f"F{next(self._ids):08d}"
+            self.files[file_id] = SlackFile(
+                id=file_id, team_id=team_id, filename=filename, length=len(content),
+                created=int(time.time()), content=content, title=filename, user=user)
+            return self._file_object(self.files[file_id])
 
     # --- reading what happened ---------------------------------------------------------
 
@@ -664,6 +679,16 @@ class FakeSlack:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": user}
 
+    def _m_users_lookupByEmail(self, params: dict[str, Any], team_id: str) -> dict[str, Any]:
+        wanted = str(params.get("email") or "").casefold()
+        if not wanted:
+            return invalid_arguments("email is required")
+        found = next((u for u in self.users.values() if u["team_id"] == team_id
+                      and str(u["profile"].get("email") or "").casefold() == wanted), None)
+        if found is None:
+            return {"ok": False, "error": "users_not_found"}
+        return {"ok": True, "user": found}
+
     def _m_users_list(self, params: dict[str, Any], team_id: str) -> dict[str, Any]:
         members = sorted((u for u in self.users.values() if u["team_id"] == team_id),
                          key=lambda u: u["id"])
@@ -745,7 +770,7 @@ class FakeSlack:
         return {
             "id": file.id, "created": file.created, "timestamp": file.created,
             "name": file.filename, "title": file.title, "mimetype": file.mimetype,
-            "filetype": extension, "user": "UBOT", "size": file.length, "mode": "hosted",
+            "filetype": extension, "user": file.user, "size": file.length, "mode": "hosted",
             "is_external": False, "alt_txt": file.alt_txt,
             "url_private": url + quote(file.filename),
             "url_private_download": f"{url}download/{quote(file.filename)}",

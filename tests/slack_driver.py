@@ -67,6 +67,12 @@ def checkboxes(values: list[str]) -> dict[str, Any]:
         {"text": {"type": "plain_text", "text": v}, "value": v} for v in values]}
 
 
+def file_input(files: list[dict[str, Any]]) -> dict[str, Any]:
+    """A file_input's state: the file objects Slack made of the uploads (see
+    FakeSlack.add_user_file)."""
+    return {"type": "file_input", "files": files}
+
+
 def datepicker(value: str | None) -> dict[str, Any]:
     return {"type": "datepicker", "selected_date": value}
 

@@ -11,7 +11,6 @@ import io
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -125,13 +124,6 @@ def test_a_pipeline_with_history_reimports_what_describes_each_prospect(tmp_path
         {h: r[h] for h in described} for r in dormant]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the importer reads our 'Last touch' as a CRM's last activity date and fills an "
-    "empty Decision date with it (columns._EXPORT_FIELD last_touch_on -> LAST_ACTIVITY, "
-    "rows.read_row); remove this mark once it no longer does",
-)
 def test_a_reimported_prospect_keeps_its_decision_date(tmp_path: Path) -> None:
     dormant, after, _ = _round_trip(tmp_path)
     assert [(r["Name"], r["Decision date"]) for r in after] == [

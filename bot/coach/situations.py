@@ -46,6 +46,10 @@ SITUATIONS: dict[Situation, SituationInfo] = {
                 "went dark",
                 "dark",
                 "mia",
+                # CRM loss reasons (Salesforce's "No Decision / Non-Responsive").
+                "non responsive",
+                "nonresponsive",
+                "no decision",
             ),
         ),
         SituationInfo(

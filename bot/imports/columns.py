@@ -117,15 +117,16 @@ REFERRER = "referrer"
 NOTE = "note"
 OWNER = "owner"
 
-# Our export's prospect attributes that an import reads (Next touch, Last learned: the coach
-# starts an imported prospect afresh). Its Status is read like a CRM's.
+# Our export's prospect attributes that an import reads (Next touch, Last touch, Last
+# learned: the coach starts an imported prospect afresh, and a last touch is no decision).
+# Its Status is read like a CRM's.
 _EXPORT_FIELD: dict[str, str] = {
     "name": NAME, "company": COMPANY, "email": EMAIL, "phone": PHONE, "situation": SITUATION,
     "stated_reason": STATED_REASON, "competitor": COMPETITOR,
     "missing_feature": MISSING_FEATURE, "contract_end": CONTRACT_END,
     "decision_date": DECISION_DATE, "proposal_sent_on": PROPOSAL_SENT_ON,
     "proposal_expires_on": PROPOSAL_EXPIRES_ON, "referrer": REFERRER, "note": NOTE,
-    "status": STATUS, "last_touch_on": LAST_ACTIVITY,
+    "status": STATUS,
 }
 
 IMPORT_DATE_FIELDS = (
