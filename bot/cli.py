@@ -26,6 +26,7 @@ from bot.settings import (
 )
 from bot.slack_client import NETWORK_ERRORS, SlackSetupError, unreachable
 from bot.team.admin import add_teams_parser, run_teams
+from bot.team.report_cli import add_report_parser, run_report
 from store.db import make_engine, make_session_factory
 from store.migrate import current_revision, head_revision, upgrade
 
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "flag (also runs nightly)",
     )
     add_teams_parser(commands)
+    add_report_parser(commands)
     add_export_parser(commands)
     add_restore_parser(commands)
     return parser
@@ -170,6 +172,8 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
         return run_sweep(settings, args)
     if args.command == "teams":
         return run_teams(settings, args)
+    if args.command == "report":
+        return run_report(settings, args)
     if args.command == "export":
         return run_export(settings, args)
     if args.command == "restore":

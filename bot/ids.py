@@ -88,6 +88,7 @@ IN_DEFAULT_REMINDER_TIME = "default_reminder_time"
 
 # --- message metadata (the digest carries it so a crash cannot double-post) ---
 DIGEST_EVENT_TYPE = "revive_digest"
+WEEKLY_REPORT_EVENT_TYPE = "revive_weekly_report"  # a manager's weekly report summary
 
 SLACK_VALUE_MAX = 2000
 PRIVATE_METADATA_MAX = 3000

@@ -1,11 +1,13 @@
-"""The digest outbox: one row per (rep, local date), claimed under a lease, marked once.
+"""The digest outbox: one row per (rep, local date, kind), claimed under a lease, marked once.
 
-The unique key (rep_id, local_date) makes enqueueing idempotent across processes; a claim
-moves a row to `sending` with a lease, so exactly one process works on it at a time; an
-expired lease (the process died) makes the row claimable again. `attempts` counts claims:
-a row claimed with attempts > 0 may already have reached Slack ("in doubt") and the
-sender must look for it before posting again. Every claim counts, an expired one too, so
-a row is attempted at most `max_attempts` times; then it stays `failed` with its reason.
+A row is a morning digest or a manager's weekly report (`kind`); both go through the same
+claim, lease and marking. The unique key (rep_id, local_date, kind) makes enqueueing
+idempotent across processes; a claim moves a row to `sending` with a lease, so exactly one
+process works on it at a time; an expired lease (the process died) makes the row claimable
+again. `attempts` counts claims: a row claimed with attempts > 0 may already have reached
+Slack ("in doubt") and the sender must look for it before posting again. Every claim
+counts, an expired one too, so a row is attempted at most `max_attempts` times; then it
+stays `failed` with its reason.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ SENDING = DigestStatus.SENDING.value
 SENT = DigestStatus.SENT.value
 SKIPPED = DigestStatus.SKIPPED.value
 FAILED = DigestStatus.FAILED.value
+# What a row delivers (DigestOutbox.kind): one outbox, leases and pacing for both.
+DIGEST = "digest"  # a rep's morning digest, keyed by their local date
+WEEKLY_REPORT = "weekly_report"  # a manager's weekly report, keyed by the week's Monday
 ERROR_MAX = 200
 # PostgreSQL deadlock_detected and serialization_failure (SQLite: 'database is locked').
 RETRYABLE_SQLSTATES = ("40P01", "40001")
@@ -43,6 +48,7 @@ class DueDigest:
     rep_id: int
     local_date: date
     workspace_id: int
+    kind: str = DIGEST
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,7 @@ class Claimed:
     rep_id: int
     local_date: date
     attempts: int  # including this claim
+    kind: str = DIGEST
 
     @property
     def in_doubt(self) -> bool:
@@ -69,6 +76,7 @@ def enqueue(session: Session, due: Iterable[DueDigest], *, now: datetime) -> int
             "workspace_id": d.workspace_id,
             "rep_id": d.rep_id,
             "local_date": d.local_date,
+            "kind": d.kind,
             "status": PENDING,
             "attempts": 0,
             "created_at": now,
@@ -145,7 +153,11 @@ def claim(
             attempts=DigestOutbox.attempts + 1,
         )
         .returning(
-            DigestOutbox.id, DigestOutbox.rep_id, DigestOutbox.local_date, DigestOutbox.attempts
+            DigestOutbox.id,
+            DigestOutbox.rep_id,
+            DigestOutbox.local_date,
+            DigestOutbox.attempts,
+            DigestOutbox.kind,
         )
         .execution_options(synchronize_session=False)
     )
@@ -163,6 +175,7 @@ class GivenUp:
     local_date: date
     attempts: int
     error: str
+    kind: str = DIGEST
 
 
 def give_up_expired(
@@ -181,6 +194,7 @@ def give_up_expired(
             DigestOutbox.local_date,
             DigestOutbox.attempts,
             DigestOutbox.last_error,
+            DigestOutbox.kind,
         )
         .join(Workspace, Workspace.id == DigestOutbox.workspace_id)
         .join(Rep, Rep.id == DigestOutbox.rep_id)
@@ -191,7 +205,9 @@ def give_up_expired(
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True, of=DigestOutbox)
     given_up: list[GivenUp] = []
-    for row_id, team_id, user_id, on, attempts, last_error in session.execute(candidates).all():
+    for row_id, team_id, user_id, on, attempts, last_error, kind in session.execute(
+        candidates
+    ).all():
         error = f"gave up after {attempts} attempts: the last lease expired without a result"
         if last_error:
             error += f" (earlier: {last_error})"
@@ -202,7 +218,7 @@ def give_up_expired(
             .execution_options(synchronize_session=False)
         )
         if session.execute(statement).rowcount == 1:  # type: ignore[attr-defined]
-            given_up.append(GivenUp(row_id, team_id, user_id, on, attempts, error))
+            given_up.append(GivenUp(row_id, team_id, user_id, on, attempts, error, kind))
     return given_up
 
 
@@ -323,10 +339,15 @@ def known_dm_channel(session: Session, *, rep_id: int) -> str | None:
 
 
 def known_dm_channels(session: Session, *, rep_ids: Sequence[int]) -> dict[int, str]:
-    """known_dm_channel for several reps in one query."""
+    """known_dm_channel for several reps in one query (digests only: a weekly report may
+    have gone to a team's channel)."""
     if not rep_ids:
         return {}
-    with_channel = and_(DigestOutbox.rep_id.in_(set(rep_ids)), DigestOutbox.channel.is_not(None))
+    with_channel = and_(
+        DigestOutbox.rep_id.in_(set(rep_ids)),
+        DigestOutbox.kind == DIGEST,
+        DigestOutbox.channel.is_not(None),
+    )
     latest = (
         select(DigestOutbox.rep_id, func.max(DigestOutbox.local_date).label("local_date"))
         .where(with_channel)
@@ -348,12 +369,14 @@ def known_dm_channels(session: Session, *, rep_ids: Sequence[int]) -> dict[int, 
 
 
 def existing(
-    session: Session, *, workspace_id: int, dates: Sequence[date]
+    session: Session, *, workspace_id: int, dates: Sequence[date], kind: str = DIGEST
 ) -> dict[tuple[int, date], DigestOutbox]:
+    """The workspace's rows of one kind for these dates, by (rep, local date)."""
     rows = session.scalars(
         select(DigestOutbox).where(
             DigestOutbox.workspace_id == workspace_id,
             DigestOutbox.local_date.in_(sorted(set(dates))),
+            DigestOutbox.kind == kind,
         )
     )
     return {(row.rep_id, row.local_date): row for row in rows}

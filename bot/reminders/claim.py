@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.reminders.report import FAILED, SweepLine
+from bot.reminders.report import FAILED, SweepLine, kind_detail
 from bot.reminders.run import SweepRun
 from store import outbox
 from store.db import unit_of_work
@@ -74,5 +74,7 @@ def give_up_expired(run: SweepRun) -> None:
     for row in given_up:
         run.report.failed += 1
         run.report.lines.append(
-            SweepLine(row.team_id, row.user_id, row.local_date, FAILED, row.error)
+            SweepLine(
+                row.team_id, row.user_id, row.local_date, FAILED, kind_detail(row.kind, row.error)
+            )
         )

@@ -1,4 +1,5 @@
-"""Step 3, compose: the claimed reps' digests from fresh facts, a batch at a time."""
+"""Step 3, compose: the claimed reps' digests from fresh facts, a batch at a time; a
+manager's weekly report row (outbox.WEEKLY_REPORT) is composed here too, by bot.team.report."""
 
 from __future__ import annotations
 
@@ -10,10 +11,18 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.reminders.mornings import MorningFacts, delivery_window, is_due, morning_facts
+from bot.reminders.mornings import (
+    MorningFacts,
+    delivery_window,
+    is_due,
+    morning_facts,
+    report_day,
+    report_week_due,
+)
 from bot.reminders.plan import Plan
 from bot.reminders.run import BatchComposer, Composer, Digest, SweepRun
 from bot.reps import RepContext, context_for
+from bot.team.report import ComposedReport, compose_report
 from store import outbox
 from store.models import Rep, Workspace
 
@@ -28,6 +37,7 @@ class Composed:
     not_due: bool = False
     too_early: bool = False  # this sweep's instant is before the row's window (clock skew)
     closed: str | None = None  # why this row will never be sent
+    report: ComposedReport | None = None  # a weekly report row's report (no digest then)
 
 
 def one_by_one(composer: Composer) -> BatchComposer:
@@ -61,6 +71,7 @@ def compose_rows(run: SweepRun, plan: Plan, rows: list[outbox.Claimed]) -> dict[
         workspace = session.get(Workspace, plan.workspace_id)
         assert workspace is not None
         reps = reps_by_id(session, [row.rep_id for row in rows])
+        hints = outbox.known_dm_channels(session, rep_ids=[row.rep_id for row in rows])
         prepared: dict[int, Composed] = {}
         to_compose: list[tuple[outbox.Claimed, str]] = []
         jobs: list[tuple[RepContext, date]] = []
@@ -73,11 +84,14 @@ def compose_rows(run: SweepRun, plan: Plan, rows: list[outbox.Claimed]) -> dict[
             if not_sent is not None:
                 prepared[row.id] = not_sent
                 continue
+            if row.kind == outbox.WEEKLY_REPORT:
+                report = compose_report(session, rep, workspace, monday=row.local_date, now=run.at)
+                hint = hints.get(row.rep_id)
+                prepared[row.id] = Composed(rep.slack_user_id, channel_hint=hint, report=report)
+                continue
             to_compose.append((row, rep.slack_user_id))
             jobs.append((context_for(rep, workspace, run.at), row.local_date))
         digests = run.compose_batch(session, jobs)
-        rep_ids = [row.rep_id for row, _ in to_compose]
-        hints = outbox.known_dm_channels(session, rep_ids=rep_ids)
         for (row, user_id), digest in zip(to_compose, digests, strict=True):
             prepared[row.id] = Composed(user_id, digest, hints.get(row.rep_id))
         return prepared
@@ -100,9 +114,12 @@ def _not_sent(run: SweepRun, plan: Plan, rep: Rep, row: outbox.Claimed) -> Compo
     if rep.deactivated_at is not None:
         return Composed(rep.slack_user_id, closed="the rep was deactivated in Slack")
     facts: MorningFacts = morning_facts(rep, plan.settings)
-    if is_due(facts, run.at, plan.settings) == row.local_date:
+    weekly = row.kind == outbox.WEEKLY_REPORT
+    due_on = report_week_due if weekly else is_due
+    if due_on(facts, run.at, plan.settings) == row.local_date:
         return None
     # A process sweeping a slightly earlier instant may claim a row another one
     # enqueued at its reminder time: hand it back, it is not ours to skip.
-    start, _ = delivery_window(facts, row.local_date, plan.settings)
+    day = report_day(facts, row.local_date) if weekly else row.local_date
+    start, _ = delivery_window(facts, day, plan.settings)
     return Composed(rep.slack_user_id, not_due=True, too_early=run.at < start)

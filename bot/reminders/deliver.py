@@ -12,9 +12,10 @@ from slack_sdk import WebClient
 
 from bot.reminders.compose import Composed, compose_rows, user_of
 from bot.reminders.plan import Plan
-from bot.reminders.report import CLOSED, FAILED, FOUND, SENT, SKIPPED, SweepLine
+from bot.reminders.report import CLOSED, FAILED, FOUND, SENT, SKIPPED, SweepLine, kind_detail
 from bot.reminders.run import Digest, SweepRun
 from bot.reminders.slack import Posted, post_digest
+from bot.reminders.weekly import post_report
 from store import outbox
 from store.db import unit_of_work
 
@@ -55,6 +56,8 @@ def _deliver(
                 retry_at=run.retry_at(),
             )  # fmt: skip
         return None
+    if composed.report is not None:
+        return _deliver_report(run, plan, client, row, composed)
     if composed.digest is None:
         _skip(run, plan, row, composed.user_id, "no longer due" if composed.not_due else None)
         return None
@@ -62,8 +65,37 @@ def _deliver(
     return _record(run, plan, row, composed.user_id, result, composed.digest)
 
 
+def _deliver_report(
+    run: SweepRun, plan: Plan, client: WebClient, row: outbox.Claimed, composed: Composed
+) -> str | None:
+    """A manager's weekly report: the same lease, pace, in-doubt look and marking."""
+    report = composed.report
+    assert report is not None
+    if not report.parts:
+        _skip(run, plan, row, composed.user_id, "no team to report on in their DM")
+        return None
+    run.row_id = row.id
+    try:
+        result = post_report(
+            client,
+            run,
+            workspace_id=plan.workspace_id,
+            per_second=plan.settings.posts_per_second,
+            team_id=plan.team_id,
+            user_id=composed.user_id,
+            monday=row.local_date,
+            report=report,
+            channel_hint=composed.channel_hint,
+            in_doubt=row.in_doubt,
+        )
+    finally:
+        run.row_id = None
+    return _record(run, plan, row, composed.user_id, result, report)
+
+
 def _line(run: SweepRun, plan: Plan, row: outbox.Claimed, user_id: str, outcome: str,
           detail: str = "") -> None:  # fmt: skip
+    detail = kind_detail(row.kind, detail)
     run.report.lines.append(SweepLine(plan.team_id, user_id, row.local_date, outcome, detail))
 
 
@@ -158,5 +190,8 @@ def _record(
         _line(run, plan, row, user_id, FOUND, detail)
     else:
         run.report.sent += 1
-        _line(run, plan, row, user_id, SENT, f"{digest.due_count} due")
+        sent = f"{digest.due_count} due"
+        if row.kind == outbox.WEEKLY_REPORT:
+            sent = f"{digest.due_count} team{'' if digest.due_count == 1 else 's'}"
+        _line(run, plan, row, user_id, SENT, sent)
     return None

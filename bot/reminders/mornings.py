@@ -72,3 +72,21 @@ def is_due(facts: MorningFacts, now: datetime, settings: WorkspaceSettings) -> d
         return None
     start, end = delivery_window(facts, today, settings)
     return today if start <= now < end else None
+
+
+def report_day(facts: MorningFacts, monday: date) -> date:
+    """The manager's first workday of the week starting `monday`: their weekly report's day."""
+    return monday + timedelta(days=min(facts.workdays))
+
+
+def report_week_due(facts: MorningFacts, now: datetime, settings: WorkspaceSettings) -> date | None:
+    """The Monday of the manager's local week when their weekly report may go out at `now`.
+
+    The same window as their digest (zone, reminder time, cutoff, pause), on their first
+    workday of the week only: Monday, or their first workday when Monday is not one. The
+    Monday keys the outbox row, so one week has one report whatever day it goes out.
+    """
+    today = is_due(facts, now, settings)
+    if today is None or today.weekday() != min(facts.workdays):
+        return None
+    return today - timedelta(days=today.weekday())

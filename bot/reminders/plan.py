@@ -1,4 +1,8 @@
-"""Step 1, plan: who in a workspace is due now; their rows go into the outbox."""
+"""Step 1, plan: who in a workspace is due now; their rows go into the outbox.
+
+A rep's digest is due in their morning (mornings.is_due); a manager's weekly report too, on
+their first workday of the week (mornings.report_week_due): a second kind of row, same outbox.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import UserError
-from bot.reminders.mornings import is_due, morning_facts
+from bot.reminders.mornings import is_due, morning_facts, report_week_due
 from bot.reminders.run import SweepRun
+from bot.team.recipients import manager_rep_ids
 from bot.workspace_settings import WorkspaceSettings, settings_from_json
 from store import outbox
 from store.db import unit_of_work
@@ -44,13 +49,18 @@ def plan_workspace(session: Session, run: SweepRun, workspace_id: int) -> Plan |
         .where(Rep.workspace_id == workspace_id, Rep.deactivated_at.is_(None))
         .order_by(Rep.id)
     )
+    managers = manager_rep_ids(session, workspace_id)
     due: list[outbox.DueDigest] = []
     users: dict[int, str] = {}
     for rep in reps:
         users[rep.id] = rep.slack_user_id
-        on = is_due(morning_facts(rep, settings), run.at, settings)
+        facts = morning_facts(rep, settings)
+        on = is_due(facts, run.at, settings)
         if on is not None:
             due.append(outbox.DueDigest(rep.id, on, workspace_id))
+        week = report_week_due(facts, run.at, settings) if rep.id in managers else None
+        if week is not None:
+            due.append(outbox.DueDigest(rep.id, week, workspace_id, outbox.WEEKLY_REPORT))
     return Plan(workspace_id, workspace.team_id, settings, due, users)
 
 

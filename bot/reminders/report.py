@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from store.outbox import WEEKLY_REPORT
+
 
 @dataclass(frozen=True, slots=True)
 class SweepOptions:
@@ -25,6 +27,11 @@ FOUND = "found"  # in doubt, and found already delivered: not sent again
 SKIPPED = "skipped"  # nothing due, or no longer due: no DM
 CLOSED = "closed"  # the rep is gone, deactivated or unknown to Slack: never sent
 FAILED = "failed"  # not delivered this tick (retried later while attempts are left)
+
+
+def kind_detail(kind: str, detail: str) -> str:
+    """A line's detail, saying when the row is a weekly report rather than a digest."""
+    return f"weekly report: {detail}" if kind == WEEKLY_REPORT else detail
 
 
 @dataclass(frozen=True, slots=True)
