@@ -15,19 +15,22 @@ from pathlib import Path
 
 from bot.team.chart import weekly_chart_png
 from bot.team.figures import ChartFigures, RepWeek, TacticRate
+from bot.team.weekly import ReportWeek, tactic_title
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "images" / "weekly-report.png"
 REPS = ("Ana Souza", "Björn Lindqvist", "Chioma Eze", "Dmitri Volkov", "Emma O'Brien",
         "Farah Haddad", "Gus Tanaka", "Hana Kowalski", "Ivo Petrov")
+# Playbook tactic ids, tries and revivals over the 8 weeks: drawn by their playbook titles, all
+# situations together, as the weekly report draws them (bot.team.weekly.tactic_rates).
 TACTICS = (
-    ("Breakup email", "Went quiet", 14, 6),
-    ("New-angle value drop", "Went quiet", 22, 7),
-    ("Ask for a referral", "Champion left", 9, 4),
-    ("Re-intro to the new leader", "Champion left", 6, 3),
-    ("Budget-cycle check-in", "No budget", 11, 3),
-    ("Price-anchor reset", "Lost on price", 3, 2),
-    ("Competitor-switch story", "Chose a competitor", 4, 1),
-    ("Proposal refresh", "Proposal expired", 8, 2),
+    ("new_ideas", 22, 7),
+    ("be_a_resource", 14, 6),
+    ("voicemail_email", 11, 3),
+    ("permission_to_say_no", 9, 4),
+    ("final_notice", 8, 2),
+    ("competitor_trouble", 6, 3),
+    ("before_renewal", 4, 1),
+    ("feature_now_available", 3, 2),
 )
 
 
@@ -42,9 +45,9 @@ def sample() -> ChartFigures:
             contacts = max(0, pace + rng.randint(-3, 3) + i // 3)
             learned = rng.randint(0, contacts) if contacts else 0
             rep_weeks.append(RepWeek(rep, week, contacts, learned // 2 + contacts // 5))
-    tactics = [TacticRate(t, s, tried, revived) for t, s, tried, revived in TACTICS]
-    return ChartFigures("Team North · weekly report · week of 21 April 2025", weeks,
-                        rep_weeks, tactics)
+    tactics = [TacticRate(tactic_title(t), None, tried, revived) for t, tried, revived in TACTICS]
+    week = ReportWeek(weeks[-1])
+    return ChartFigures(f"Team North · weekly report · {week.label}", weeks, rep_weeks, tactics)
 
 
 def main(argv: list[str]) -> int:
