@@ -95,5 +95,6 @@ def _decide(
     reason: WalkAwayReason | None,
 ) -> None:
     card = payloads.message_location(body)
+    ref = payloads.digest_ref_from_click(body, value)  # the digest shows the question too
     who = caller(context, client)
-    send(context, client, decisions.answer_reevaluation(who, value, kind, reason, card))
+    send(context, client, decisions.answer_reevaluation(who, value, kind, reason, card, ref))

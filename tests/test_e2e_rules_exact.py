@@ -48,8 +48,17 @@ def next_morning(live: LiveApp, pid: int) -> Message:
 
 
 def cards(live: LiveApp) -> list[Message]:
-    """The re-evaluate cards the rep was sent, oldest first."""
+    """The re-evaluate cards the rep was sent and has not answered, oldest first."""
     return [m for m in live.fake.messages("U1") if m.text.startswith(CARD_TEXT)]
+
+
+def cards_posted(live: LiveApp) -> int:
+    """How many re-evaluate cards were ever posted (answered ones included)."""
+    return sum(
+        1
+        for call in live.fake.calls_to("chat.postMessage")
+        if str(call.params.get("text", "")).startswith(CARD_TEXT)
+    )
 
 
 def elements(message: Message, pid: int) -> list[dict[str, Any]]:

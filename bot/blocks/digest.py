@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot import coach, ids
+from bot.blocks.reevaluate import decision_elements, tried_titles
 from bot.blocks.walkaway_review import handover_line
 from bot.coach.playbook import human_date
 from bot.domain import Outcome
@@ -74,7 +75,7 @@ def fit(items: list[DueItem], more_in_home: int = 0) -> tuple[list[DueItem], int
 def digest_blocks(items: list[DueItem], on: date, *, more_in_home: int) -> list[dict[str, Any]]:
     shown, more = fit(items, more_in_home)
     total = len(shown) + more
-    done = sum(1 for item in shown if item.done is not None)
+    done = sum(1 for item in shown if item.done is not None or item.kept_going)
     blocks: list[dict[str, Any]] = [
         {
             "type": "header",
@@ -115,7 +116,7 @@ def who(item: DueItem) -> str:
 def prospect_blocks(item: DueItem, on: date) -> list[dict[str, Any]]:
     """Three blocks: what and why (with the menu), the buttons, a divider."""
     pid = _pid(item)
-    if item.done is not None:
+    if item.done is not None or item.kept_going:
         return [
             {
                 "type": "section",
@@ -136,6 +137,13 @@ def prospect_blocks(item: DueItem, on: date) -> list[dict[str, Any]]:
     }
     if item.choices:
         section["accessory"] = _menu(item, on)
+    if item.decision is not None:  # the open question, with its answers, instead of a tactic
+        actions = {
+            "type": "actions",
+            "block_id": ids.prospect_block_id(pid, "actions"),
+            "elements": decision_elements(pid, item.version, item.decision, on),
+        }
+        return [section, actions, {"type": "divider"}]
     return [section, _actions(item, on), {"type": "divider"}]
 
 
@@ -154,11 +162,19 @@ def _info_text(item: DueItem) -> str:
     ]
     if item.handover is not None:  # a manager gave it to this rep: say by whom and why
         lines.append(handover_line(item.handover))
-    if item.choices:
+    if item.decision is not None:
+        lines.append(_decide_line(item.decision))
+    elif item.choices:
         first = item.choices[0]
         lines.append(f":bulb: *Try:* {escape(first.tactic.title)}: {escape(first.reason)}")
     lines.append(_facts_line(item))
     return "\n".join(lines)
+
+
+def _decide_line(decision: coach.Reevaluation) -> str:
+    nxt = decision.next_tactic
+    keep = f"keep going with {escape(nxt.title)}" if nxt is not None else "keep going"
+    return f":thinking_face: *Decide:* walk away, or {keep}? Tried: {tried_titles(decision)}."
 
 
 def _facts_line(item: DueItem) -> str:
@@ -170,8 +186,7 @@ def _facts_line(item: DueItem) -> str:
 
 
 def _done_line(item: DueItem, on: date) -> str:
-    assert item.done is not None
-    line = DONE_LABELS[item.done]
+    line = DONE_LABELS[item.done] if item.done is not None else "Keeping going"
     nxt = item.facts.next_touch_on
     if nxt is not None and nxt > on:
         line += f". Next: {human_date(nxt, on)}"

@@ -129,13 +129,16 @@ def _due_section(due: tuple[DueItem, ...]) -> list[Block]:
 
 def _due_text(item: DueItem) -> str:
     facts = item.facts
-    tactics = ", ".join(escape(c.tactic.title) for c in item.choices) or "—"
     done = f"  ✓ {escape(item.done.value.replace('_', ' '))}" if item.done else ""
+    if item.decision is not None:  # the open question: answered from the digest or its card
+        todo = "_Decide:_ walk away or keep going (answer it in your digest)"
+    else:
+        todo = "_Tactics:_ " + (", ".join(escape(c.tactic.title) for c in item.choices) or "—")
     return (
         f"*{_who(facts)}*{done}\n"
         f"{escape(SITUATIONS[facts.situation].label)} · dormant {_days(item.days_dormant)}\n"
         f"_Why today:_ {escape(item.why)}\n"
-        f"_Tactics:_ {tactics}"
+        f"{todo}"
     )
 
 

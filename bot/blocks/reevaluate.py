@@ -23,7 +23,7 @@ def answered_text(facts: ProspectFacts) -> str:
     return f"Decided about {escape(facts.name)}."
 
 
-def _tried(reevaluation: Reevaluation) -> str:
+def tried_titles(reevaluation: Reevaluation) -> str:
     titles = [coach.TACTICS[t].title if t in coach.TACTICS else t for t in reevaluation.tried]
     return ", ".join(escape(t) for t in titles) or "no tactic yet"
 
@@ -43,16 +43,17 @@ def _why(reevaluation: Reevaluation) -> str:
     return f"{n} conversations in a row taught you nothing new."
 
 
-def reevaluate_blocks(
-    facts: ProspectFacts, version: int, reevaluation: Reevaluation
+def decision_elements(
+    prospect_id: int, version: int, reevaluation: Reevaluation, on: date | None = None
 ) -> list[dict[str, Any]]:
-    if facts.id is None:
-        raise ValueError("a re-evaluate card needs a stored prospect")
-    block_id = f"{ids.REEVALUATE_BLOCK}:{facts.id}"
+    """The question's two answers: a walk-away reason to pick, or keep going. The card and
+    the digest share them (and their action ids), so one listener answers both; `on` marks
+    a click from the digest of that day, so it is redrawn there."""
+    day = on.isoformat() if on else None
     walk_options = [
         walk_reason_option(
             reason,
-            ids.encode_value(ids.ActionValue(facts.id, version, option=reason.value)),
+            ids.encode_value(ids.ActionValue(prospect_id, version, option=reason.value, on=day)),
         )
         for reason in WalkAwayReason
     ]
@@ -66,15 +67,25 @@ def reevaluate_blocks(
     ]
     nxt = reevaluation.next_tactic
     if nxt is not None:
+        value = ids.ActionValue(prospect_id, version, tactic_id=nxt.id, on=day)
         elements.append(
             {
                 "type": "button",
                 "action_id": ids.DECIDE_KEEP_GOING,
                 "style": "primary",
                 "text": plain(f"Keep going with {nxt.title}", BUTTON_TEXT_MAX),
-                "value": ids.encode_value(ids.ActionValue(facts.id, version, tactic_id=nxt.id)),
+                "value": ids.encode_value(value),
             }
         )
+    return elements
+
+
+def reevaluate_blocks(
+    facts: ProspectFacts, version: int, reevaluation: Reevaluation
+) -> list[dict[str, Any]]:
+    if facts.id is None:
+        raise ValueError("a re-evaluate card needs a stored prospect")
+    block_id = f"{ids.REEVALUATE_BLOCK}:{facts.id}"
     return [
         {
             "type": "section",
@@ -83,12 +94,16 @@ def reevaluate_blocks(
         {
             "type": "section",
             "text": md(
-                f"*Tried:* {_tried(reevaluation)}\n"
+                f"*Tried:* {tried_titles(reevaluation)}\n"
                 "Walking away is a fine answer: it frees your time, and news about their "
                 "feature or competitor can still bring them back."
             ),
         },
-        {"type": "actions", "block_id": block_id, "elements": elements},
+        {
+            "type": "actions",
+            "block_id": block_id,
+            "elements": decision_elements(facts.id, version, reevaluation),
+        },
     ]
 
 

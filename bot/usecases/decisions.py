@@ -25,8 +25,10 @@ def answer_reevaluation(
     kind: DecisionKind,
     reason: WalkAwayReason | None,
     card: tuple[str, str] | None,
+    ref: DigestRef | None = None,
 ) -> Followups:
-    """Walk away or keep going, once; the card (channel, ts) is redrawn as answered."""
+    """Walk away or keep going, once. From the re-evaluate card (channel, ts) the card is
+    redrawn as answered; from the digest (`ref`) the digest is redrawn where it stands."""
     with rep_request(caller) as req:
         owned(req, value.prospect_id)
         decided = decide(
@@ -39,11 +41,13 @@ def answer_reevaluation(
             now=req.now,
         )
         decision = decided.decision
+        notice = answer_text(decided.prospect, decision) if decided.already_decided else None
+        if ref is not None:
+            return Followups(update=digest_update(req, ref, decided.prospect), notice=notice)
         shown_kind = DecisionKind(decision.kind)
         shown_reason = WalkAwayReason(decision.reason) if decision.reason else None
         facts = prospect_facts(decided.prospect)
         next_on = decided.prospect.next_touch_on
-        notice = answer_text(decided.prospect, decision) if decided.already_decided else None
         today = req.rep.today
     followups = Followups(notice=notice)
     if card is not None:

@@ -7,6 +7,7 @@ retry or an old message logs exactly one touch.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -162,15 +163,19 @@ def decide(
     prospect = owned_prospect(session, rep=ctx.rep, prospect_id=prospect_id, for_update=True)
     if prospect is None:
         raise NotFoundOrNotYours()
-    key = f"decision:{prospect.id}:v{version}"
-    earlier = decision_by_key(session, key=key)
-    if earlier is not None:
+    earlier = decision_by_key(session, key=f"decision:{prospect.id}:v{version}")
+    if earlier is None and prospect.version != version:
+        earlier = decision_since(prospect, version)
+        if earlier is None and prospect.open_decision is None:
+            raise UserError(
+                f"{escape(prospect.name)} changed since that question was asked. "
+                "Type `/revive list` to see where things stand."
+            )
+    if earlier is not None:  # this answer, or a later one, was given already: it stands
         return Decided(prospect=prospect, decision=earlier, transition=None, already_decided=True)
-    if prospect.version != version:
-        raise UserError(
-            f"{escape(prospect.name)} changed since that question was asked. "
-            "Type `/revive list` to see where things stand."
-        )
+    # The question is still open (a snooze or an edit may have moved the version since it was
+    # asked): the answer is keyed on the version it changes, so any older copy sees it.
+    key = f"decision:{prospect.id}:v{prospect.version}"
     if kind is DecisionKind.WALK_AWAY and reason is None:
         raise UserError("Pick why you are walking away.")
     transition = coach.decide(
@@ -192,6 +197,20 @@ def decide(
         return Decided(prospect=prospect, decision=earlier, transition=None, already_decided=True)
     apply_transition(prospect, transition, now=now)
     return Decided(prospect=prospect, decision=decision, transition=transition)
+
+
+_KEY_VERSION = re.compile(r":v(\d+)$")
+ANSWERS = frozenset({DecisionKind.WALK_AWAY.value, DecisionKind.KEEP_GOING.value})
+
+
+def decision_since(prospect: Prospect, version: int) -> Decision | None:
+    """The latest walk-away or keep-going decided at `version` or later (the keys above
+    carry the version they changed), if any: what an older question's answer runs into."""
+    for decision in reversed(prospect.decisions):
+        match = _KEY_VERSION.search(decision.idempotency_key)
+        if decision.kind in ANSWERS and match and int(match.group(1)) >= version:
+            return decision
+    return None
 
 
 def _decision(

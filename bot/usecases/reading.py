@@ -42,6 +42,9 @@ class DueItem:
     why: str
     days_dormant: int
     done: Outcome | None = None  # logged on the digest's day: shown with a ✓
+    # The walk-away question still open: shown with its two answers instead of a tactic.
+    decision: coach.Reevaluation | None = None
+    kept_going: bool = False  # "keep going" answered on the digest's day: shown with a ✓
     handover: Handover | None = None  # a manager handed it over; until the new rep logs a touch
 
 
@@ -50,7 +53,9 @@ def due_item(prospect: Prospect, ctx: RepContext, on: date) -> DueItem:
     if prospect.status == ProspectStatus.WALKED_AWAY.value:
         walked = DecisionKind.WALK_AWAY.value
         walked_on = [d.decided_on for d in prospect.decisions if d.kind == walked]
-    return item_of(prospect, prospect.touches, ctx, on, walked_on=walked_on)
+    kept = DecisionKind.KEEP_GOING.value
+    kept_on = [d.decided_on for d in prospect.decisions if d.kind == kept]
+    return item_of(prospect, prospect.touches, ctx, on, walked_on=walked_on, kept_on=kept_on)
 
 
 def item_of(
@@ -60,6 +65,7 @@ def item_of(
     on: date,
     *,
     walked_on: Sequence[date] = (),
+    kept_on: Sequence[date] = (),
 ) -> DueItem:
     """A prospect (ORM object or plain row) and its touches, oldest first, as a DueItem."""
     facts = prospect_facts(prospect)
@@ -69,6 +75,8 @@ def item_of(
     done = next((Outcome(t.outcome) for t in reversed(touches) if t.touched_on >= on), None)
     if done is None and any(day >= on for day in walked_on):
         done = Outcome.WALKED_AWAY
+    decision = coach.open_reevaluation(facts, history, on, settings)
+    kept_going = done is None and decision is None and any(day >= on for day in kept_on)
     return DueItem(
         facts=facts,
         version=prospect.version,
@@ -77,6 +85,8 @@ def item_of(
         days_dormant=(on - (facts.last_touch_on or facts.created_on)).days,
         done=done,
         handover=handover_of(prospect),
+        decision=decision,
+        kept_going=kept_going,
     )
 
 
@@ -120,7 +130,7 @@ def items_by_id(session: Session, ctx: RepContext, ids: list[int], on: date) -> 
         return []
     prospects = session.scalars(
         select(Prospect)
-        .options(selectinload(Prospect.touches))
+        .options(selectinload(Prospect.touches), selectinload(Prospect.decisions))
         .where(
             Prospect.workspace_id == ctx.workspace.id,
             Prospect.rep_id == ctx.rep.id,
