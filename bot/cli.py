@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 from sqlalchemy.exc import OperationalError
 
 from bot.imports.admin import add_export_parser, add_restore_parser, run_export, run_restore
+from bot.imports.cli import add_import_parser, run_import
 from bot.services import Services
 from bot.settings import (
     PORT_RANGE,
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_parser(commands)
     add_export_parser(commands)
     add_restore_parser(commands)
+    add_import_parser(commands)
     return parser
 
 
@@ -176,6 +178,8 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
         return run_report(settings, args)
     if args.command == "export":
         return run_export(settings, args)
+    if args.command == "import":
+        return run_import(settings, args)
     if args.command == "restore":
         return run_restore(settings, args)
     return run_users_refresh(settings)

@@ -36,7 +36,7 @@ from store.repo import ensure_rep
 
 PROBLEMS_SHOWN = 5  # rows needing attention listed in a preview; the report has them all
 OWNER_LOOKUPS_MAX = 200  # distinct owner emails asked of Slack for one file
-SLACK_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+SLACK_ID = re.compile(r"[UW][A-Z0-9]+")
 NOT_YOURS = "only managers import for others: every row is yours"
 
 # Why a row is not imported, as the report and the preview say it.
@@ -149,12 +149,12 @@ class Owners:
             if rep is None:
                 return self._newcomer(cell, profile)
             return self._allowed(cell, rep)
-        if SLACK_ID.fullmatch(cell):
+        found = self.by_name.get(_folded(cell), [])
+        if SLACK_ID.fullmatch(cell) and not found:
             rep = self.by_id.get(cell)
             if rep is None:
                 return OwnerAnswer(None, f"Owner '{cell}' has not used Revive yet: use their email")
             return self._allowed(cell, rep)
-        found = self.by_name.get(_folded(cell), [])
         if len(found) > 1:
             return OwnerAnswer(None, f"Owner '{cell}' names {len(found)} people: use their email")
         if not found:
