@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/cold_start.py --runs 3
 	$(BIN)/python bench/ack_latency.py --backends sqlite --requests 600
 	$(BIN)/python bench/sweep.py --reps 500
+	$(BIN)/python bench/import.py --rows 2000 --runs 1
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -16,6 +16,7 @@ HELP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("/revive snooze <prospect> <date | N days>", "move a prospect to a later day"),
     ("/revive shipped <feature>", "a feature shipped: bring back everyone who needed it"),
     ("/revive news <competitor>", "news about a competitor: bring back their customers"),
+    ("/revive import", "import prospects from a CSV file (HubSpot, Salesforce, Pipedrive…)"),
     ("/revive export", "your prospects as a CSV file, sent to you in a DM"),
     ("/revive help", "this help"),
 )

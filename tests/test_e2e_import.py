@@ -493,3 +493,12 @@ def test_a_reps_import_is_their_own_whatever_the_owner_column_says(live: LiveApp
         owners = set(session.scalars(
             select(Rep.slack_user_id).join(Prospect, Prospect.rep_id == Rep.id)))
     assert owners == {"U1"}
+
+
+def test_the_manifest_asks_for_the_scopes_import_needs() -> None:
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).parents[1] / "manifest.yml").read_text())
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    # files.info + url_private_download; the report's upload; owners by email.
+    assert {"files:read", "files:write", "users:read.email"} <= scopes

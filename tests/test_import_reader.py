@@ -10,12 +10,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.imports.columns import header_key, map_columns
+from bot.imports.columns import HEADERS, header_key, map_columns
 from bot.imports.reader import MAX_ROWS, ImportRefused, read_table, sniff_delimiter
 
 HEADER = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz -_", min_size=1,
@@ -197,3 +198,12 @@ def test_unknown_headers_are_ignored_and_repeated_fields_keep_file_order() -> No
     assert columns.fields == {"status": (0, 2)}
     assert columns.ignored == ("Record ID", "Next touch")
     assert header_key(" Deal – Stage ") == "dealstage"
+
+
+def test_the_import_guide_lists_every_header_revive_knows() -> None:
+    guide = (Path(__file__).parents[1] / "docs" / "import.md").read_text()
+    columns = guide.split("### Columns", 1)[1].split("\n### ", 1)[0]
+    missing = [f"{source}: {header}" for source, header, _ in HEADERS
+               if f" {header} " not in columns.replace("|", " ").replace(",", " ")
+               .replace("+", " ")]
+    assert missing == []

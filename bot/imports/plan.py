@@ -331,8 +331,9 @@ def apply_import(
         context = contexts.get(row.owner.key)
         if context is None:
             context = contexts[row.owner.key] = _owner_context(session, importer, row.owner, now)
-        added = add_prospect(session, context, row.candidate.new, now=now)
+        added = add_prospect(session, context, row.candidate.new, now=now, flush=False)
         first_due[row.candidate.row] = added.first_due
+    session.flush()  # one batched INSERT for them all
     return Applied(plan, len(first_due), first_due)
 
 

@@ -18,13 +18,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.domain import Situation
 from bot.imports import columns as col
 from bot.imports.columns import ColumnMap
 from bot.imports.reader import Table
 from bot.parsing.dates import parse_date
-from bot.parsing.quick_add import situation_in
+from bot.parsing.quick_add import situation_in as _situation_in
 from bot.usecases.adding import NewProspect, problems_with
 
 
@@ -184,6 +185,10 @@ _NOT_A_NAME = re.compile(r"\b(?:competitor|competition|another|other|someone|ven
 
 def _plain(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+
+
+# A CRM export repeats the same few statuses and reasons thousands of times.
+situation_in = lru_cache(maxsize=4096)(_situation_in)
 
 
 @dataclass(frozen=True, slots=True)

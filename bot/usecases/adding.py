@@ -102,8 +102,11 @@ def duplicates_of(session: Session, ctx: RepContext, new: NewProspect) -> list[P
     return find_by_name(session, rep=ctx.rep, name=new.name, company=new.company)
 
 
-def add_prospect(session: Session, ctx: RepContext, new: NewProspect, *, now: datetime) -> Added:
-    """Store the prospect with the coach's first due date; the caller has validated it."""
+def add_prospect(
+    session: Session, ctx: RepContext, new: NewProspect, *, now: datetime, flush: bool = True
+) -> Added:
+    """Store the prospect with the coach's first due date; the caller has validated it.
+    `flush=False` (an import) leaves the INSERT to the caller's next, batched flush."""
     assert new.situation is not None
     settings = ctx.settings.coach
     facts = ProspectFacts(
@@ -154,7 +157,8 @@ def add_prospect(session: Session, ctx: RepContext, new: NewProspect, *, now: da
         updated_at=now,
     )
     session.add(prospect)
-    session.flush()
+    if flush:
+        session.flush()
     return Added(
         prospect=prospect, first_choice=choices[0] if choices else None, first_due=first_due
     )
