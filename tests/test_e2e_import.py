@@ -502,3 +502,15 @@ def test_the_manifest_asks_for_the_scopes_import_needs() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     # files.info + url_private_download; the report's upload; owners by email.
     assert {"files:read", "files:write", "users:read.email"} <= scopes
+
+
+def test_an_import_on_either_database(live_any_db: LiveApp) -> None:
+    live = live_any_db
+    message = preview(live, "hubspot.csv")
+    click_import(live, message)
+    [answer] = live.fake.wait_for_response()
+    assert answer.body["text"].startswith("Imported 4 of 8 rows")
+    live.fake.wait_for("files.completeUploadExternal")
+    click_import(live, message)
+    assert live.fake.wait_for_response(2)[1].body["text"].startswith("Already imported")
+    assert count(live) == 4
