@@ -191,6 +191,18 @@ def test_a_missing_files_scope_fails_the_report_and_spares_the_digests(office: O
     assert len(posts_by_rep_date(env.fake)) == 5
 
 
+def test_a_token_refused_after_the_summary_fails_the_row_so_the_next_attempt_looks(
+    office: Office,
+) -> None:
+    env = office.env
+    env.fake.fail("files.getUploadURLExternal", error="token_revoked")
+    first = env.sweep(MONDAY_MORNING)
+    assert first.failed == 1 and first.problems == [], "not handed back: it was attempted"
+    env.sweep(MONDAY_MORNING + timedelta(minutes=2))
+    assert sorted(s["user"] for s in report_summaries(env.fake)) == ["UMA", "UMB"]
+    assert len(env.fake.files) == 2 and all(r.status == "sent" for r in report_rows(env))
+
+
 def test_a_dry_run_says_where_reports_would_go_and_sends_nothing(office: Office) -> None:
     env = office.env
     report = env.sweep(MONDAY_MORNING, dry_run=True)

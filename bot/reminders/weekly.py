@@ -72,6 +72,10 @@ def post_report(
     first: tuple[str, str] | None = None
     for part in report.parts:
         result = post_part(post, part, in_doubt)
+        if result.workspace_down and post.posted_anything:
+            # Handing the row back would not count the attempt, and the next one would not
+            # look first: fail it instead, so what did go out is found, not posted again.
+            return Posted(error=result.error)
         if result.ts is None or result.channel is None:
             return result
         first = first or (result.channel, result.ts)

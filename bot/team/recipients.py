@@ -102,10 +102,11 @@ def destinations(session: Session, manager: Rep) -> list[Destination]:
     in_dm: list[TeamView] = []
     in_channels: dict[str, list[TeamView]] = {}
     for view in views:
-        channel = channels.get(view.team_id) if view.team_id is not None else None
+        team_id = view.team_id if view.team_id is not None else 0  # 0: no team, no channel
+        channel = channels.get(team_id)
         if channel is None:
             in_dm.append(view)
-        elif senders.get(view.team_id) == manager.id:  # type: ignore[arg-type]
+        elif senders.get(team_id) == manager.id:
             in_channels.setdefault(channel, []).append(view)
     found = [Destination(DM, manager.slack_user_id, tuple(in_dm))] if in_dm else []
     found += [Destination(c, c, tuple(v)) for c, v in sorted(in_channels.items())]
