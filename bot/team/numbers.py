@@ -164,7 +164,7 @@ def team_numbers(
     period's end).
     """
     counts = {rep_id: _RepCounts() for rep_id in rep_ids}
-    tried, revived = _count_touches(period, counts, touches)
+    tallies = _count_touches(period, counts, touches)
     for row in walk_aways:
         if row.rep_id in counts:
             counts[row.rep_id].walk_reasons[row.reason] += row.count
@@ -174,8 +174,9 @@ def team_numbers(
     reps = tuple(rep.numbers(rep_id) for rep_id, rep in counts.items())
     pairs = sorted(
         (
-            PairRate(tactic, situation, n, revived.get((tactic, situation), 0))
-            for (tactic, situation), n in tried.items()
+            PairRate(tactic, situation, tried, revived)
+            for tactic, by_situation in tallies.items()
+            for situation, (tried, revived) in by_situation.items()
         ),
         key=lambda p: (-p.rate, -p.tried, p.situation, p.tactic_id),
     )
@@ -183,21 +184,22 @@ def team_numbers(
 
 
 _ORDER = itemgetter(2, 6, 0)  # prospect, day, logging order
+_Pairs = dict[str, dict[str, list[int]]]  # tactic → situation → [tried, revived]
 
 
 def _count_touches(
     period: Period, counts: Mapping[int, _RepCounts], touches: Iterable[TouchRow]
-) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+) -> _Pairs:
     """Count the period's touches into `counts`; return tries and revivals per pair.
 
     Walks each prospect's touches newest first, remembering the day of the earliest
-    reviving touch at or after the current one. The coach's verdict on a touch is memoised
-    on the touch's own values: same tactic, outcome, day and text, same verdict. One plain
-    loop: it runs once per touch, 100,000 times for a quarter of a 50-rep team."""
+    reviving touch at or after the current one. One plain loop that allocates nothing per
+    touch (nested dicts, no key tuples): it runs 100,000 times for a quarter of a 50-rep
+    team, and every object it made would be one more for the garbage collector to chase
+    through those rows (docs/benchmarks.md)."""
     start, end, window = period.start, period.end, timedelta(days=REVIVAL_WINDOW_DAYS)
-    tried: dict[tuple[str, str], int] = {}
-    revived: dict[tuple[str, str], int] = {}
-    verdicts: dict[tuple[str, str, date, str | None], tuple[bool, bool]] = {}
+    pairs: _Pairs = {}
+    verdicts = _Verdicts()
     prospect, revived_on = None, None
     for _id, rep_id, prospect_id, situation, tactic_id, outcome, day, text in reversed(
         sorted(touches, key=_ORDER)
@@ -212,18 +214,37 @@ def _count_touches(
             continue
         if reviving:
             rep.revived.add(prospect_id)
-        key = (tactic_id, outcome, day, text)
-        verdict = verdicts.get(key)
-        if verdict is None:
-            verdict = verdicts[key] = _verdict(TouchFacts(tactic_id, _OUTCOMES[outcome], day, text))
-        if verdict[0]:
+        contact, learned = verdicts.of(tactic_id, outcome, day, text)
+        if contact:
             rep.contacts += 1
-            rep.learned += verdict[1]
-            pair = (tactic_id, situation)
-            tried[pair] = tried.get(pair, 0) + 1
-            if revived_on is not None and revived_on - day <= window:
-                revived[pair] = revived.get(pair, 0) + 1
-    return tried, revived
+            rep.learned += learned
+            by_situation = pairs.get(tactic_id) or pairs.setdefault(tactic_id, {})
+            tally = by_situation.get(situation) or by_situation.setdefault(situation, [0, 0])
+            tally[0] += 1
+            tally[1] += revived_on is not None and revived_on - day <= window
+    return pairs
+
+
+class _Verdicts:
+    """The coach's verdict on a touch, memoised on the touch's own values (tactic, outcome,
+    day, text): the same values, the same verdict, asked of the coach once."""
+
+    __slots__ = ("_known",)
+
+    def __init__(self) -> None:
+        self._known: dict[str, dict[date, dict[str | None, tuple[bool, bool]]]] = {}
+
+    def of(self, tactic_id: str, outcome: str, day: date, text: str | None) -> tuple[bool, bool]:
+        by_day = self._known.get(outcome + "/" + tactic_id)
+        if by_day is None:
+            by_day = self._known[outcome + "/" + tactic_id] = {}
+        by_text = by_day.get(day)
+        if by_text is None:
+            by_text = by_day[day] = {}
+        verdict = by_text.get(text)
+        if verdict is None:
+            verdict = by_text[text] = _verdict(TouchFacts(tactic_id, _OUTCOMES[outcome], day, text))
+        return verdict
 
 
 def _verdict(touch: TouchFacts) -> tuple[bool, bool]:
