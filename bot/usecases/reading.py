@@ -24,13 +24,6 @@ from store.repo import (
     touch_facts,
 )
 
-CONTACT_OUTCOMES = frozenset(o.value for o in Outcome) - {
-    Outcome.SNOOZED.value,
-    Outcome.WALKED_AWAY.value,
-}
-LEARNING_OUTCOMES = frozenset({Outcome.LEARNED.value, Outcome.CONTACT_LEFT.value})
-REVIVED_OUTCOMES = frozenset({Outcome.RE_ENGAGED.value, Outcome.WON.value})
-
 
 @dataclass(frozen=True, slots=True)
 class DueItem:
@@ -174,6 +167,10 @@ def walked_away_recently(session: Session, ctx: RepContext, *, limit: int = 5) -
 
 @dataclass(frozen=True, slots=True)
 class RepStats:
+    """A rep's numbers (`/revive stats`, the Home tab). Contacts, learned and revived are the
+    coach's own count (coach.tally, with coach.learned_something): the same definition as
+    the learn rule's streak and the team numbers."""
+
     since: date
     contacts: int
     learned: int
@@ -184,17 +181,18 @@ class RepStats:
 
     @property
     def learned_share(self) -> float:
-        return self.learned / self.contacts if self.contacts else 0.0
+        return coach.Tally(contacts=self.contacts, learned=self.learned).learned_share
 
 
 def rep_stats(session: Session, ctx: RepContext, *, since: date) -> RepStats:
-    touches = session.scalars(
-        select(Touch.outcome).where(
+    touches = session.execute(
+        select(Touch.tactic_id, Touch.outcome, Touch.touched_on, Touch.learned).where(
             Touch.workspace_id == ctx.workspace.id,
             Touch.rep_id == ctx.rep.id,
             Touch.touched_on >= since,
         )
     ).all()
+    numbers = coach.tally(touch_facts(touches))
     walk_reasons = Counter(
         session.scalars(
             select(Decision.reason).where(
@@ -214,9 +212,9 @@ def rep_stats(session: Session, ctx: RepContext, *, since: date) -> RepStats:
     ).all()
     return RepStats(
         since=since,
-        contacts=sum(1 for o in touches if o in CONTACT_OUTCOMES),
-        learned=sum(1 for o in touches if o in LEARNING_OUTCOMES),
-        revived=sum(1 for o in touches if o in REVIVED_OUTCOMES),
+        contacts=numbers.contacts,
+        learned=numbers.learned,
+        revived=numbers.revived,
         walked_away=sum(walk_reasons.values()),
         dormant=len(dormant),
         walk_reasons={str(k): v for k, v in walk_reasons.items()},
