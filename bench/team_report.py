@@ -50,7 +50,6 @@ QUARTER = Period(date(2026, 7, 1), date(2026, 9, 30))
 LAST_MONTH = Period(date(2026, 9, 1), date(2026, 9, 30))
 NOW = datetime(2026, 9, 30, 16, 0, tzinfo=UTC)
 NUMBERS_TARGET_MS, CHART_TARGET_MS = 200.0, 1000.0
-NAN = float("nan")
 # How a quarter of touches ends, roughly: most attempts go unanswered.
 OUTCOME_MIX: tuple[tuple[Outcome, int], ...] = (
     (Outcome.NO_REPLY, 36),
@@ -210,7 +209,7 @@ def chart_row(reps: int, runs: int) -> list[Any]:
         from bot.team.chart import weekly_chart_png
         from bot.team.figures import ChartFigures, RepWeek, TacticRate
     except ImportError as missing:  # another engineer's module: skip, say why
-        return ["chart PNG", f"skipped: {missing}", NAN, NAN, NAN, "-"]
+        return ["chart PNG", f"skipped: {missing}", "-", "-", "-", "-"]
     rng = random.Random(7)
     weeks = [date(2026, 8, 10) + timedelta(weeks=i) for i in range(8)]
     rep_weeks = []
@@ -238,7 +237,7 @@ def run(backend: str, args: argparse.Namespace) -> list[list[Any]]:
         engine.dispose()
         seeded = f"{args.reps * args.touches:,} touches"
         return [
-            ["seed (bulk insert)", seeded, 1000 * seconds, NAN, NAN, "-"],
+            ["seed (bulk insert)", seeded, 1000 * seconds, "-", "-", "-"],
             *numbers_rows(url, workspace_id, args.runs),
         ]
 

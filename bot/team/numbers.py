@@ -193,10 +193,10 @@ def _count_touches(
     """Count the period's touches into `counts`; return tries and revivals per pair.
 
     Walks each prospect's touches newest first, remembering the day of the earliest
-    reviving touch at or after the current one. One plain loop that allocates nothing per
-    touch (nested dicts, no key tuples): it runs 100,000 times for a quarter of a 50-rep
-    team, and every object it made would be one more for the garbage collector to chase
-    through those rows (docs/benchmarks.md)."""
+    reviving touch at or after the current one. One plain loop whose counting makes no
+    object per touch (nested dicts, not key tuples): it runs 100,000 times for a quarter of
+    a 50-rep team, where every object made is one more for the garbage collector to chase
+    (docs/benchmarks.md)."""
     start, end, window = period.start, period.end, timedelta(days=REVIVAL_WINDOW_DAYS)
     pairs: _Pairs = {}
     verdicts = _Verdicts()
