@@ -22,6 +22,7 @@ SNOOZE_MODAL = "revive_snooze"
 WALK_AWAY_MODAL = "revive_walk_away"
 DETAILS_MODAL = "revive_details"
 SETTINGS_MODAL = "revive_settings"
+TEAM_MODAL = "revive_team"  # New team / Edit team (admins)
 HAND_OVER_MODAL = "revive_hand_over"  # the manager picks a fresh voice for a walk-away
 COACH_SETTINGS_MODAL = "revive_coach_settings"  # managers: the workspace's coach settings
 
@@ -41,6 +42,8 @@ ADD_ANYWAY = "revive_add_anyway"  # duplicate prompt
 ADD_CANCEL = "revive_add_cancel"
 HOME_ADD = "revive_home_add"
 HOME_SETTINGS = "revive_home_settings"
+HOME_TEAM_NEW = "revive_home_team_new"
+HOME_TEAM_EDIT = "revive_home_team_edit"  # value: the team id (encode_team_value)
 HOME_COACH_SETTINGS = "revive_home_coach_settings"  # the manager Home's button
 HOME_COACH_SETTINGS_BLOCK = "home_coach_settings"
 OUTCOME_SELECT = "revive_outcome_select"
@@ -79,6 +82,11 @@ IN_SNOOZE_DATE = "snooze_date"
 IN_REMINDER_TIME = "reminder_time"
 IN_WORKDAYS = "workdays"
 IN_PAUSED_UNTIL = "paused_until"
+IN_DO_NOT_CONTACT = "do_not_contact"  # the details modal's final mark
+IN_TEAM_NAME = "team_name"
+IN_TEAM_MANAGERS = "team_managers"
+IN_TEAM_REPS = "team_reps"
+IN_TEAM_DELETE = "team_delete"
 IN_NEW_REP = "new_rep"
 IN_HANDOVER_NOTE = "handover_note"
 # The coach settings modal: one input per CoachSettings field, "coach:<field name>".
@@ -96,6 +104,7 @@ PRIVATE_METADATA_MAX = 3000
 STALE = UserError(
     "That button is from an old message. Type `/revive list` to see where things stand."
 )
+STALE_HOME = UserError("That button is from an older Home tab. Open Revive's Home tab again.")
 
 
 def prospect_block_id(prospect_id: int, part: str) -> str:
@@ -164,6 +173,7 @@ class ModalMeta:
     message_ts: str | None = None  # the digest message to refresh after submit
     shown: str | None = None  # that digest's prospect ids and Home count: "12,13+4"
     proposed: str | None = None  # the next date the coach prefilled (ISO)
+    team_id: int | None = None  # the team an Edit team modal is about
 
 
 def encode_meta(meta: ModalMeta) -> str:
@@ -186,10 +196,25 @@ def decode_meta(text: str | None) -> ModalMeta:
     names = {f.name for f in fields(ModalMeta)}
     if not isinstance(data, dict) or set(data) - names:
         raise STALE
-    for key in ("prospect_id", "version"):
+    for key in ("prospect_id", "version", "team_id"):
         if key in data and not _positive_int(data[key]):
             raise STALE
     return ModalMeta(**data)
+
+
+def encode_team_value(team_id: int) -> str:
+    """The Home's Edit button value: the team's id."""
+    return str(team_id)
+
+
+def decode_team_value(text: str | None) -> int:
+    """A team id from a Home button; anything forged or malformed is refused as stale."""
+    if not text or len(text) > 12 or not text.isascii() or not text.isdigit():
+        raise STALE_HOME
+    team_id = int(text)
+    if team_id <= 0:
+        raise STALE_HOME
+    return team_id
 
 
 # --- CSV import (bot/imports): the modal, the preview's buttons, what they carry ---------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -12,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.domain import WEEKDAYS
+from bot.parsing.clean import clean_text
 from bot.workspace_settings import WorkspaceSettings, settings_from_json, valid_zone
 from store.models import Rep, Workspace
 from store.repo import ensure_rep, ensure_workspace, find_rep_in_team
@@ -32,13 +35,13 @@ class RepContext:
 def rep_context(
     session: Session, *, team_id: str, user_id: str, now: datetime, client: WebClient | None = None
 ) -> RepContext:
-    """Find or create the rep; on first sight ask Slack for their time zone.
+    """Find or create the rep; on first sight ask Slack for their profile (users.info).
 
     The Slack call happens inside the caller's transaction: fine for tests and scripts.
     Requests use known_rep_context and first_sight_context, which keep it outside."""
     rep, workspace = _find_or_create(session, team_id=team_id, user_id=user_id, now=now)
     if needs_zone(rep) and client is not None:
-        note_zone(rep, zone_from_slack(client, user_id), now)
+        note_profile(rep, profile_from_slack(client, user_id), now)
     return context_for(rep, workspace, now)
 
 
@@ -53,12 +56,18 @@ def known_rep_context(
 
 
 def first_sight_context(
-    session: Session, *, team_id: str, user_id: str, now: datetime, zone: str | None
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    profile: Mapping[str, Any] | None,
 ) -> RepContext:
-    """Find or create the rep and store the zone Slack gave (asked with no transaction open)."""
+    """Find or create the rep and store the profile Slack gave (asked with no transaction
+    open): time zone, name, owner/admin flag."""
     rep, workspace = _find_or_create(session, team_id=team_id, user_id=user_id, now=now)
     if needs_zone(rep):  # another request may have stored it meanwhile
-        note_zone(rep, zone, now)
+        note_profile(rep, profile, now)
     return context_for(rep, workspace, now)
 
 
@@ -82,6 +91,14 @@ def note_zone(rep: Rep, zone: str | None, now: datetime) -> None:
     rep.tz_checked_at = now
 
 
+def note_profile(rep: Rep, profile: Mapping[str, Any] | None, now: datetime) -> None:
+    """First sight: the profile Slack gave, or (Slack could not say) the workspace's zone."""
+    if profile is None:
+        note_zone(rep, None, now)
+    else:
+        apply_profile(rep, profile, now)
+
+
 def context_for(rep: Rep, workspace: Workspace, now: datetime) -> RepContext:
     settings = settings_from_json(workspace.settings)
     zone = rep_zone(rep, settings)
@@ -95,14 +112,43 @@ def context_for(rep: Rep, workspace: Workspace, now: datetime) -> RepContext:
     )
 
 
-def zone_from_slack(client: WebClient, user_id: str) -> str | None:
-    """The IANA zone from the profile (never tz_offset: it ignores DST changes ahead)."""
+NO_SUCH_USER = frozenset({"user_not_found", "users_not_found", "user_not_visible"})
+
+
+def profile_from_slack(client: WebClient, user_id: str) -> dict[str, Any] | None:
+    """The user's object from users.info; None when Slack cannot say (unknown user, refusal)."""
     try:
-        user = client.users_info(user=user_id).get("user") or {}
+        return slack_user(client, user_id)
     except SlackApiError:
         return None
-    tz = user.get("tz")
-    return tz if valid_zone(tz) else None
+
+
+def slack_user(client: WebClient, user_id: str) -> dict[str, Any] | None:
+    """users.info: the user's object, or None when Slack knows no such user here; any other
+    refusal (a token, a scope, the rate limit after retries) is raised."""
+    try:
+        user = client.users_info(user=user_id).get("user")
+    except SlackApiError as error:
+        if error.response.get("error") in NO_SUCH_USER:
+            return None
+        raise
+    return user if isinstance(user, dict) else None
+
+
+LOOKUP_THREADS = 8  # users.info is Tier 4 (100+ a minute): a few at a time stays well inside
+
+
+def profiles_from_slack(
+    client: WebClient, user_ids: Iterable[str]
+) -> dict[str, dict[str, Any] | None]:
+    """users.info for each id, a few at a time (a modal's 3 seconds cannot wait for 30 in
+    a row); None for an id Slack does not know in this workspace. Other refusals raise."""
+    wanted = list(dict.fromkeys(user_ids))
+    if not wanted:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(LOOKUP_THREADS, len(wanted))) as pool:
+        found = pool.map(lambda user_id: slack_user(client, user_id), wanted)
+        return dict(zip(wanted, found, strict=True))
 
 
 def rep_zone(rep: Rep, settings: WorkspaceSettings) -> ZoneInfo:
@@ -123,19 +169,57 @@ def format_workdays(days: frozenset[int]) -> str:
     return ",".join(str(d) for d in sorted(days))
 
 
-def apply_profile(rep: Rep, user: dict[str, Any], now: datetime) -> bool:
+DISPLAY_NAME_MAX = 200  # Rep.display_name's column
+
+
+def profile_name(user: Mapping[str, Any]) -> str | None:
+    """The name people know them by: display name, else real name, else the handle.
+
+    Cleaned like any text from outside (control characters out, spaces collapsed); stored
+    as typed and escaped on its way into a message."""
+    profile = user.get("profile")
+    profile = profile if isinstance(profile, dict) else {}
+    for candidate in (
+        profile.get("display_name"),
+        profile.get("real_name"),
+        user.get("real_name"),
+        user.get("name"),
+    ):
+        if isinstance(candidate, str):
+            name = " ".join(clean_text(candidate).split())
+            if name:
+                return name[:DISPLAY_NAME_MAX]
+    return None
+
+
+def profile_is_admin(user: Mapping[str, Any]) -> bool:
+    """A workspace owner or admin: Revive's manager of every team."""
+    return bool(user.get("is_owner") or user.get("is_admin") or user.get("is_primary_owner"))
+
+
+def apply_profile(rep: Rep, user: Mapping[str, Any], now: datetime) -> bool:
     """Store what a Slack profile says about a rep; True when something changed.
 
-    Only the IANA name is kept (tz_offset misses DST changes ahead); a profile without a
-    valid zone clears it, so the rep follows the workspace default. A deleted account
-    gets no more digests.
+    The one profile rule, for first sight, the nightly users.list and user_change events:
+    time zone, name, owner/admin flag, deleted or not. Only the IANA name is kept
+    (tz_offset misses DST changes ahead); a profile without a valid zone clears it, so the
+    rep follows the workspace default. A deleted account gets no more digests.
     """
     tz = user.get("tz")
     zone = tz if valid_zone(tz) else None
     deactivated = bool(user.get("deleted"))
-    changed = rep.tz != zone or (rep.deactivated_at is not None) != deactivated
+    name = profile_name(user)
+    admin = profile_is_admin(user)
+    changed = (
+        rep.tz != zone
+        or (rep.deactivated_at is not None) != deactivated
+        or rep.display_name != name
+        or bool(rep.is_admin) != admin
+    )
     rep.tz = zone
     rep.tz_checked_at = now
+    rep.display_name = name
+    rep.is_admin = admin
     if deactivated and rep.deactivated_at is None:
         rep.deactivated_at = now
     elif not deactivated:

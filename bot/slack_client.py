@@ -61,14 +61,17 @@ def make_client(
     return client
 
 
-def check_bot_token(token: str, api_url: str) -> None:
-    """auth.test with SLACK_BOT_TOKEN; raises SlackSetupError naming it when refused."""
+def check_bot_token(token: str, api_url: str) -> str:
+    """auth.test with SLACK_BOT_TOKEN; raises SlackSetupError naming it when refused.
+
+    Returns the id of the token's workspace (T…), "" if Slack did not say."""
     try:
-        make_client(token, api_url).auth_test()
+        answer = make_client(token, api_url).auth_test()
     except SlackApiError as error:
         raise _refused("SLACK_BOT_TOKEN", "auth.test", error, BOT_TOKEN_HOW) from None
     except NETWORK_ERRORS as error:
         raise SlackSetupError(unreachable(api_url, error)) from None
+    return str(answer.get("team_id") or "")
 
 
 def check_app_token(app_token: str, api_url: str) -> None:

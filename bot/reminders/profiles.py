@@ -1,6 +1,6 @@
-"""Keep reps' time zones current: a paginated users.list per workspace (nightly or
-`revive users refresh`). The user_change event applies one profile the same way
-(bot.reps.apply_profile).
+"""Keep reps' profiles current (time zone, name, owner/admin flag, deleted or not): a
+paginated users.list per workspace (nightly or `revive users refresh`). First sight and the
+user_change event apply one profile the same way (bot.reps.apply_profile).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from bot.mrkdwn import plain
 from bot.team import roles
 from bot.team.coach_settings_section import coach_settings_section
 from bot.team.review import review_section
+from bot.team.teams_home import teams_section
 from bot.team.usecase import team_numbers_section
 from store.models import Rep
 
@@ -25,7 +26,12 @@ Section = Callable[[Session, Rep, date], list[Block]]
 MANAGER_BLOCKS_MAX = 50  # half the Home's 100: the rep's own pipeline keeps the rest
 
 # In the order a manager reads them; each capability adds its builder here.
-SECTIONS: tuple[Section, ...] = (team_numbers_section, coach_settings_section, review_section)
+SECTIONS: tuple[Section, ...] = (
+    teams_section,
+    team_numbers_section,
+    coach_settings_section,
+    review_section,
+)
 
 
 def manager_blocks(

@@ -2,8 +2,8 @@
 
 Listeners hand over plain ids (team, user) with the services and the WebClient; the
 transaction is opened here, in the use-case layer, never in a listener. Slack is not
-called while it is open: a rep seen for the first time has their time zone looked up
-before the transaction that creates them.
+called while it is open: a rep seen for the first time has their profile (time zone, name,
+owner/admin flag) looked up before the transaction that creates them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import datetime
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.reps import RepContext, first_sight_context, known_rep_context, zone_from_slack
+from bot.reps import RepContext, first_sight_context, known_rep_context, profile_from_slack
 from bot.services import Services
 from store.db import unit_of_work
 
@@ -51,7 +51,9 @@ def rep_request(caller: Caller) -> Iterator[Request]:
             yield Request(session=session, rep=rep, services=services, now=now)
             return
     # First sight: the lookup above wrote nothing, and Slack's round trip holds no connection.
-    zone = zone_from_slack(caller.client, user_id)
+    profile = profile_from_slack(caller.client, user_id)
     with unit_of_work(services.sessions) as session:
-        rep = first_sight_context(session, team_id=team_id, user_id=user_id, now=now, zone=zone)
+        rep = first_sight_context(
+            session, team_id=team_id, user_id=user_id, now=now, profile=profile
+        )
         yield Request(session=session, rep=rep, services=services, now=now)
