@@ -41,7 +41,7 @@ class ProspectStatus(StrEnum):
     DORMANT = "dormant"  # in rotation: gets due dates and reminders
     REVIVED = "revived"  # re-engaged: off the dormant list
     WON = "won"
-    WALKED_AWAY = "walked_away"  # archived; only a matching event brings it back
+    WALKED_AWAY = "walked_away"  # archived; a matching event brings it back, unless do-not-contact
 
 
 class WalkAwayReason(StrEnum):
@@ -50,6 +50,7 @@ class WalkAwayReason(StrEnum):
     SAID_NO_FINAL = "said_no_final"
     UNREACHABLE = "unreachable"
     NOT_A_FIT = "not_a_fit"
+    DO_NOT_CONTACT = "do_not_contact"  # they asked not to be contacted: final
     OTHER = "other"
 
 
@@ -125,6 +126,7 @@ class ProspectFacts:
     pending_event: Event | None = None  # an event that resurfaced it, not yet acted on
     unanswered_streak: int = 0  # attempts in a row that nobody answered
     open_decision: WalkAwayReason | None = None  # the re-evaluation asked and not yet answered
+    do_not_contact: bool = False  # they asked not to be contacted: closed for good
 
     @property
     def first_name(self) -> str:

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.prospect_modals import read_walk_reason
+from bot.blocks.prospect_modals import read_do_not_contact, read_walk_reason
 from bot.blocks.state import read_date, read_text
 from bot.parsing import payloads
 from bot.usecases import decisions, digest_clicks
@@ -20,6 +20,7 @@ def register(app: App) -> None:
     app.action(ids.PROSPECT_MENU)(on_menu)
     app.view(ids.SNOOZE_MODAL)(on_snooze_submitted)
     app.view(ids.WALK_AWAY_MODAL)(on_walk_away_submitted)
+    app.view(ids.DETAILS_MODAL)(on_details_submitted)
 
 
 def on_no_reply(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -61,3 +62,13 @@ def on_walk_away_submitted(
     answer = decisions.walk_away(caller(context, client), meta, reason, note, ref)
     answer_submission(ack, context, client, answer)
 
+
+
+def on_details_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    meta = payloads.modal_meta(view)
+    checked = read_do_not_contact(payloads.view_values(view))
+    ref = payloads.digest_ref_from_meta(meta)
+    answer = digest_clicks.do_not_contact(caller(context, client), meta, checked, ref)
+    answer_submission(ack, context, client, answer)

@@ -221,6 +221,7 @@ def prospect_facts(prospect: ProspectRecord) -> ProspectFacts:
         pending_event=event,
         unanswered_streak=prospect.unanswered_streak,
         open_decision=_reason(prospect.open_decision),
+        do_not_contact=bool(prospect.do_not_contact),
     )
 
 

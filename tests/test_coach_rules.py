@@ -173,7 +173,7 @@ def test_rule_learn_something_new_the_answer_is_a_recorded_decision() -> None:
 
 
 @pytest.mark.parametrize("reason", list(WalkAwayReason))
-def test_rule_walk_away_on_purpose_with_any_of_the_six_reasons(reason: WalkAwayReason) -> None:
+def test_rule_walk_away_on_purpose_with_any_of_the_seven_reasons(reason: WalkAwayReason) -> None:
     t = coach.decide(
         prospect(),
         [],
@@ -186,7 +186,7 @@ def test_rule_walk_away_on_purpose_with_any_of_the_six_reasons(reason: WalkAwayR
     assert t.status is ProspectStatus.WALKED_AWAY and t.next_touch_on is None
 
 
-def test_rule_walk_away_reasons_are_the_six_of_the_playbook() -> None:
+def test_rule_walk_away_reasons_are_the_seven_of_the_playbook() -> None:
     # What a rep can pick when walking away, and how each reads afterwards.
     from bot.blocks.prospect_modals import walk_reason_input
     from bot.blocks.walk_reasons import SHORT
@@ -194,7 +194,7 @@ def test_rule_walk_away_reasons_are_the_six_of_the_playbook() -> None:
     offered = {o["value"] for o in walk_reason_input()["element"]["options"]}
     assert offered == {
         "nothing_learned", "proposal_expired", "said_no_final", "unreachable", "not_a_fit",
-        "other",
+        "do_not_contact", "other",
     }  # fmt: skip
     assert {reason.value for reason in SHORT} == offered
 

@@ -122,7 +122,10 @@ def snooze_a_week(live: LiveApp, message: Message, pid: int) -> None:
 
 
 def notices(live: LiveApp) -> list[str]:
-    return [str(r.body.get("text", "")) for r in live.fake.responses]
+    """What the clicker was told: ephemerals (clicks), or DMs (modal submissions)."""
+    told = [str(r.body.get("text", "")) for r in live.fake.responses]
+    dms = live.fake.calls_to("chat.postMessage")
+    return told + [str(c.params.get("text", "")) for c in dms if c.params.get("channel") == "U1"]
 
 
 # ---- asked once, shown on the digest until answered --------------------------------------------

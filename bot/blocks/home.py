@@ -9,7 +9,7 @@ from typing import Any
 from bot import ids
 from bot.blocks.walk_reasons import short_label
 from bot.coach import SITUATIONS
-from bot.domain import ProspectFacts
+from bot.domain import ProspectFacts, WalkAwayReason
 from bot.mrkdwn import (
     HEADER_TEXT_MAX,
     SECTION_TEXT_MAX,
@@ -45,6 +45,11 @@ class WalkedAway:
     facts: ProspectFacts
     reason: str | None  # a WalkAwayReason value, when a decision recorded one
     on: date | None
+
+    @property
+    def closed(self) -> bool:
+        """They asked not to be contacted: closed for good, unlike every other walk-away."""
+        return self.facts.do_not_contact or self.reason == WalkAwayReason.DO_NOT_CONTACT.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +169,20 @@ def _walked_away_section(walked: tuple[WalkedAway, ...]) -> list[Block]:
     lines = []
     for entry in walked[:WALKED_SHOWN_MAX]:
         when = f" on {entry.on:%b %-d}" if entry.on else ""
-        lines.append(f"{_who(entry.facts)} — {escape(short_label(entry.reason))}{when}")
+        if entry.closed:
+            lines.append(
+                f"{_who(entry.facts)} — asked not to be contacted{when} · :no_entry: closed "
+                "for good: nothing brings them back"
+            )
+        else:
+            lines.append(f"{_who(entry.facts)} — {escape(short_label(entry.reason))}{when}")
     blocks.append({"type": "section", "text": md(_fitting(lines, len(walked), "_…and {} more._"))})
+    blocks.append(
+        _context(
+            "Dormant, not dead: news about their missing feature or their competitor brings "
+            "them back. Those who asked not to be contacted stay closed."
+        )
+    )
     return blocks
 
 

@@ -1,4 +1,5 @@
-"""Small modals from the digest's overflow menu: snooze to a date, walk away, details."""
+"""Small modals from the digest's overflow menu: snooze to a date, walk away, details (where
+the rep can also record that a prospect asked not to be contacted)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,54 @@ def read_walk_reason(values: dict[str, dict[str, dict[str, Any]]]) -> WalkAwayRe
         return WalkAwayReason(chosen) if isinstance(chosen, str) else None
     except ValueError:
         return None
+
+
+DO_NOT_CONTACT_YES = "yes"
+
+
+def read_do_not_contact(values: dict[str, dict[str, dict[str, Any]]]) -> bool:
+    """Whether the details modal's "they asked not to be contacted" box was ticked."""
+    state = element_state(values, ids.IN_DO_NOT_CONTACT)
+    picked = state.get("selected_options") or []
+    return any(isinstance(o, dict) and o.get("value") == DO_NOT_CONTACT_YES for o in picked)
+
+
+def _do_not_contact_blocks(facts: ProspectFacts) -> list[dict[str, Any]]:
+    """Closed for good, said so; otherwise the box that closes it (final, said so too)."""
+    if facts.do_not_contact:
+        return [
+            {
+                "type": "section",
+                "text": md(
+                    ":no_entry: *Do not contact.* They asked not to be contacted: this file "
+                    "stays closed for good. No reminder, news or reopening brings them back."
+                ),
+            }
+        ]
+    return [
+        {"type": "divider"},
+        {
+            "type": "input",
+            "block_id": ids.IN_DO_NOT_CONTACT,
+            "optional": True,
+            "label": plain("Do not contact", 2000),
+            "element": {
+                "type": "checkboxes",
+                "action_id": ids.IN_DO_NOT_CONTACT,
+                "options": [
+                    {
+                        "text": plain("They asked not to be contacted", OPTION_TEXT_MAX),
+                        "description": plain(
+                            "Final: closes this file for good. No reminder, news or "
+                            "reopening brings them back.",
+                            OPTION_TEXT_MAX,
+                        ),
+                        "value": DO_NOT_CONTACT_YES,
+                    }
+                ],
+            },
+        },
+    ]
 
 
 def who(facts: ProspectFacts) -> str:
@@ -180,4 +229,6 @@ def details_modal(
     if len(history) > HISTORY_SHOWN_MAX:
         more = len(history) - HISTORY_SHOWN_MAX
         blocks.append({"type": "context", "elements": [md(f"…and {more} older entries.")]})
-    return _modal(ids.DETAILS_MODAL, "Prospect details", blocks, meta, None)
+    blocks += _do_not_contact_blocks(facts)
+    submit = None if facts.do_not_contact else "Save"
+    return _modal(ids.DETAILS_MODAL, "Prospect details", blocks, meta, submit)

@@ -11,6 +11,7 @@ SHORT: dict[WalkAwayReason, str] = {
     WalkAwayReason.SAID_NO_FINAL: "a final no",
     WalkAwayReason.UNREACHABLE: "unreachable",
     WalkAwayReason.NOT_A_FIT: "not a fit",
+    WalkAwayReason.DO_NOT_CONTACT: "asked not to be contacted",
     WalkAwayReason.OTHER: "other",
 }
 
@@ -21,6 +22,7 @@ CHOICE: dict[WalkAwayReason, str] = {
     WalkAwayReason.SAID_NO_FINAL: "They said no for good",
     WalkAwayReason.UNREACHABLE: "Can't reach anyone",
     WalkAwayReason.NOT_A_FIT: "Not a fit after all",
+    WalkAwayReason.DO_NOT_CONTACT: "They asked not to be contacted (final)",
     WalkAwayReason.OTHER: "Another reason",
 }
 

@@ -34,7 +34,14 @@ from bot.coach.counters import (
 from bot.coach.dates import first_due, next_workday, proposal_expiry
 from bot.coach.due import due_reason
 from bot.coach.events import matches_event, normalise_name, resurface
-from bot.coach.outcomes import InvalidOutcome, Transition, apply_outcome, decide
+from bot.coach.outcomes import (
+    InvalidOutcome,
+    Transition,
+    apply_outcome,
+    decide,
+    mark_do_not_contact,
+    refuse_closed,
+)
 from bot.coach.playbook import (
     FITS,
     HOMEWORK,
@@ -79,11 +86,13 @@ __all__ = [
     "kept_text",
     "learned_something",
     "limit_reached",
+    "mark_do_not_contact",
     "matches_event",
     "next_workday",
     "normalise_name",
     "open_reevaluation",
     "proposal_expiry",
+    "refuse_closed",
     "render",
     "render_tactic",
     "resurface",

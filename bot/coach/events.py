@@ -18,7 +18,10 @@ def normalise_name(text: str | None) -> str:
 
 def matches_event(prospect: ProspectFacts, event: Event) -> bool:
     """Does this event concern the prospect? Walked-away prospects match (dormant, not dead);
-    won and revived ones are customers or live deals, not dormant prospects."""
+    won and revived ones are customers or live deals, not dormant prospects; one who asked
+    not to be contacted never does (do not contact means never)."""
+    if prospect.do_not_contact:
+        return False
     if prospect.status not in (ProspectStatus.DORMANT, ProspectStatus.WALKED_AWAY):
         return False
     subject = normalise_name(event.subject)

@@ -59,6 +59,7 @@ class Transition:
     pending_event: Event | None = None  # set by resurface(): the event to act on
     unanswered_streak: int = 0  # attempts in a row nobody answered
     open_decision: WalkAwayReason | None = None  # the question asked and not yet answered
+    do_not_contact: bool = False  # they asked not to be contacted: final, never unset
 
     def applied_to(self, prospect: ProspectFacts) -> ProspectFacts:
         """The prospect as the store keeps it once this transition is applied."""
@@ -71,6 +72,7 @@ class Transition:
             nothing_new_streak=self.nothing_new_streak,
             unanswered_streak=self.unanswered_streak,
             open_decision=self.open_decision,
+            do_not_contact=prospect.do_not_contact or self.do_not_contact,
             last_learned=self.last_learned,
             name=self.new_contact_name or prospect.name,
             last_touch_on=self.last_touch_on,
@@ -87,8 +89,10 @@ LEAVES_ROTATION = {
 
 def transition_from(prospect: ProspectFacts, **changes: Any) -> Transition:
     """The prospect as it stands, dormant, with only `changes` applied: for what moves it
-    without a contact in rotation (a snooze, a decision, an event, leaving the list)."""
-    return replace(
+    without a contact in rotation (a snooze, a decision, an event, leaving the list).
+
+    A prospect who asked not to be contacted never comes back into rotation, by any path."""
+    transition = replace(
         Transition(
             status=ProspectStatus.DORMANT,
             next_touch_on=prospect.next_touch_on,
@@ -101,8 +105,36 @@ def transition_from(prospect: ProspectFacts, **changes: Any) -> Transition:
             last_touch_on=prospect.last_touch_on,
             unanswered_streak=prospect.unanswered_streak,
             open_decision=prospect.open_decision,
+            do_not_contact=prospect.do_not_contact,
         ),
         **changes,
+    )
+    if prospect.do_not_contact and transition.status is ProspectStatus.DORMANT:
+        refuse_closed(prospect)
+    return transition
+
+
+def refuse_closed(prospect: ProspectFacts) -> None:
+    """Do not contact means never (PLAYBOOK.md rule 2): nothing may touch this prospect."""
+    if prospect.do_not_contact:
+        name = prospect.name.strip() or "This prospect"
+        raise InvalidOutcome(
+            f"{name} asked not to be contacted: the file is closed for good, so nothing "
+            "brings them back."
+        )
+
+
+def mark_do_not_contact(prospect: ProspectFacts) -> Transition:
+    """They asked not to be contacted: out of rotation for good (a dormant prospect is walked
+    away, a customer keeps its status), any open question and pending event dropped."""
+    leaving = prospect.status is ProspectStatus.DORMANT
+    status = ProspectStatus.WALKED_AWAY if leaving else prospect.status
+    return replace(
+        transition_from(prospect, status=status),
+        next_touch_on=None,
+        open_decision=None,
+        clear_event=True,
+        do_not_contact=True,
     )
 
 
@@ -174,14 +206,17 @@ def apply_outcome(
     learned: str | None = None,
     successor: str | None = None,
     next_on: date | None = None,
+    reason: WalkAwayReason | None = None,
 ) -> Transition:
     """How one logged contact moves the prospect (PLAYBOOK.md rule 5).
 
     `learned` counts for learned, not-now, re-engaged, won and contact-left;
     for no-reply and nothing-new the outcome itself says nothing was learned
     (bot.coach.counters). `next_on`, when given, overrides the coach's date (moved to a
-    workday).
+    workday). `reason` is the walk-away reason of a walked-away outcome (do-not-contact is
+    final). A prospect who asked not to be contacted takes no outcome at all.
     """
+    refuse_closed(prospect)
     tactic = _tactic(tactic_id)
     learned, successor = _checked(outcome, today, learned, successor, next_on)
     if outcome is Outcome.SNOOZED:  # not a contact: only the date moves
@@ -199,6 +234,8 @@ def apply_outcome(
             last_learned=learned or prospect.last_learned,
             clear_event=True,
             last_touch_on=today,
+            do_not_contact=outcome is Outcome.WALKED_AWAY
+            and reason is WalkAwayReason.DO_NOT_CONTACT,
         )
     return _contact(
         prospect,
@@ -319,6 +356,7 @@ def decide(
     workdays: frozenset[int] = WEEKDAYS,
 ) -> Transition:
     """The rep's answer to a re-evaluation (rules 1 and 2)."""
+    refuse_closed(prospect)
     if decision is DecisionKind.WALK_AWAY:
         if reason is None:
             raise InvalidOutcome("Pick why you are walking away.")
@@ -328,6 +366,7 @@ def decide(
             next_touch_on=None,
             clear_event=True,
             open_decision=None,
+            do_not_contact=reason is WalkAwayReason.DO_NOT_CONTACT,
         )
     # Keep going: a new streak (both counters), the question closed, a different tactic, soon.
     soon = today + days(

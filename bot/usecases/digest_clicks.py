@@ -14,10 +14,12 @@ from bot.blocks.prospect_modals import (
     walk_away_modal,
 )
 from bot.domain import DecisionKind, Outcome, WalkAwayReason
+from bot.mrkdwn import escape
 from bot.parsing.payloads import DigestRef
 from bot.usecases.followups import (
     Followups,
     Submitted,
+    digest_update,
     inline_errors,
     log_click,
     meta_for,
@@ -26,7 +28,7 @@ from bot.usecases.followups import (
     stale_followups,
     stale_notice,
 )
-from bot.usecases.outcomes import OutcomeInput, outcome_problems
+from bot.usecases.outcomes import OutcomeInput, mark_do_not_contact, outcome_problems
 from bot.usecases.request import Caller, rep_request
 from store.models import Prospect
 from store.repo import prospect_facts
@@ -117,3 +119,28 @@ def snooze_to(
         if problems:
             return inline_errors({ids.IN_SNOOZE_DATE: " ".join(problems.values())})
         return Submitted(followups=record(req, given, ref))
+
+
+def do_not_contact(
+    caller: Caller, meta: ids.ModalMeta, checked: bool, ref: DigestRef | None
+) -> Submitted:
+    """The details modal saved: ticked "they asked not to be contacted" closes the file for
+    good (PLAYBOOK.md rule 2); left unticked, nothing changes."""
+    if not checked:
+        return Submitted()
+    if meta.prospect_id is None:
+        raise ids.STALE
+    with rep_request(caller) as req:
+        marked = mark_do_not_contact(
+            req.session, req.rep, prospect_id=meta.prospect_id, now=req.now
+        )
+        name = escape(marked.prospect.name)
+        notice = (
+            f"{name} was already marked: they asked not to be contacted."
+            if marked.already
+            else f"Noted: {name} asked not to be contacted. The file is closed for good: no "
+            "reminder, news or reopening brings them back."
+        )
+        return Submitted(
+            followups=Followups(update=digest_update(req, ref, marked.prospect), notice=notice)
+        )

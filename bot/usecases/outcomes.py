@@ -111,6 +111,7 @@ def log_outcome(session: Session, ctx: RepContext, given: OutcomeInput, *, now: 
         learned=learned,
         successor=(given.successor or "").strip() or None,
         next_on=given.next_on,
+        reason=given.walk_reason if given.outcome is Outcome.WALKED_AWAY else None,
     )
     touch = Touch(
         workspace_id=ctx.workspace.id,
@@ -199,6 +200,31 @@ def decide(
     return Decided(prospect=prospect, decision=decision, transition=transition)
 
 
+@dataclass(frozen=True, slots=True)
+class Marked:
+    prospect: Prospect
+    already: bool = False  # marked before: nothing changed
+
+
+def mark_do_not_contact(
+    session: Session, ctx: RepContext, *, prospect_id: int, now: datetime
+) -> Marked:
+    """They asked not to be contacted: the file closes for good. A prospect in rotation is
+    walked away with that reason (a decision, keyed like an answer at this version)."""
+    prospect = owned_prospect(session, rep=ctx.rep, prospect_id=prospect_id, for_update=True)
+    if prospect is None:
+        raise NotFoundOrNotYours()
+    if prospect.do_not_contact:
+        return Marked(prospect=prospect, already=True)
+    transition = coach.mark_do_not_contact(prospect_facts(prospect))
+    if prospect.status == ProspectStatus.DORMANT.value:
+        key = f"decision:{prospect.id}:v{prospect.version}"
+        reason = WalkAwayReason.DO_NOT_CONTACT
+        session.add(_decision(ctx, prospect, DecisionKind.WALK_AWAY, reason, key, now))
+    apply_transition(prospect, transition, now=now)
+    return Marked(prospect=prospect)
+
+
 _KEY_VERSION = re.compile(r":v(\d+)$")
 ANSWERS = frozenset({DecisionKind.WALK_AWAY.value, DecisionKind.KEEP_GOING.value})
 
@@ -245,6 +271,8 @@ def apply_transition(prospect: Prospect, transition: Transition, *, now: datetim
     prospect.nothing_new_streak = transition.nothing_new_streak
     prospect.unanswered_streak = transition.unanswered_streak
     prospect.open_decision = transition.open_decision.value if transition.open_decision else None
+    # Final: a transition may set it, nothing ever clears it.
+    prospect.do_not_contact = bool(prospect.do_not_contact) or transition.do_not_contact
     prospect.last_learned = transition.last_learned
     if transition.last_touch_on is not None:
         prospect.last_touch_on = transition.last_touch_on
