@@ -87,3 +87,33 @@ def test_teams_downgrade_to_0003_and_back(database_url: str) -> None:
     upgrade(engine)
     assert "teams" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(database_url: str) -> None:
+    # On SQLite batch mode rebuilds tables; with foreign keys on, rebuilding `reps` or
+    # `prospects` would cascade into touches. Every row must come through every revision.
+    from tests.test_e2e_rules_exact_migration import CASES, seed_0002
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0002")
+    seed_0002(engine)
+    upgrade(engine)
+    with engine.connect() as db:
+        counts = {
+            table: db.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("workspaces", "reps", "prospects", "touches")
+        }
+        foreign_keys = (
+            db.exec_driver_sql("PRAGMA foreign_keys").scalar()
+            if engine.dialect.name == "sqlite"
+            else 1
+        )
+    assert counts == {
+        "workspaces": 1,
+        "reps": 1,
+        "prospects": len(CASES),
+        "touches": sum(len(outcomes) for _, _, outcomes, _ in CASES),
+    }
+    assert foreign_keys == 1  # turned back on for the app's own use of the connection
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
