@@ -119,14 +119,13 @@ def decode(data: bytes) -> tuple[str, str]:
     sample = data[:4096]
     if sample.count(0) >= len(sample) // 4 > 0:
         return _utf16_without_bom(sample, data)
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252 (Latin-1)"
-    except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
-        return data.decode("latin-1"), "Latin-1"
+    for encoding, label in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252 (Latin-1)")):
+        try:
+            return data.decode(encoding), label
+        except UnicodeDecodeError:
+            continue  # the next guess: what Excel writes on Windows
+    # One of the five bytes Windows-1252 leaves undefined: Latin-1 decodes every byte.
+    return data.decode("latin-1"), "Latin-1"
 
 
 def _refuse_binary(data: bytes) -> None:
