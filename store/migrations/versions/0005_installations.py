@@ -1,0 +1,28 @@
+"""OAuth installations, bots and state (issue 15)
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-03 11:30:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# OPEN SLOT: owned by one helper; filled in or removed (and the chain relinked) before the end.
+
+
+def upgrade() -> None:
+    return None
+
+
+def downgrade() -> None:
+    return None
