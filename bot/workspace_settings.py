@@ -43,7 +43,8 @@ def valid_zone(name: str | None) -> bool:
         return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a name too long for the file system ("File name too long").
         return False
     return True
 

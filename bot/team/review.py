@@ -30,7 +30,14 @@ from bot.blocks.walkaway_review import (
 from bot.coach import Transition
 from bot.coach.dates import schedule
 from bot.coach.outcomes import transition_from
-from bot.domain import DecisionKind, Outcome, ProspectFacts, ProspectStatus, TouchFacts
+from bot.domain import (
+    DecisionKind,
+    Outcome,
+    ProspectFacts,
+    ProspectStatus,
+    TouchFacts,
+    WalkAwayReason,
+)
 from bot.errors import UserError
 from bot.mrkdwn import escape
 from bot.reps import RepContext, context_for
@@ -39,8 +46,6 @@ from bot.team.handover import NOTE_MAX, clean_note
 from bot.usecases.outcomes import apply_transition
 from store.models import Decision, Prospect, Rep, Touch
 from store.repo import decision_by_key, prospect_facts
-
-DO_NOT_CONTACT = "do_not_contact"  # the walk-away reason of a prospect who asked: final
 
 
 class NotYourTeams(UserError):
@@ -124,7 +129,7 @@ def _tried(session: Session, prospect_ids: list[int]) -> dict[int, list[str]]:
 
 def stays_closed(prospect: Prospect, reason: str | None) -> bool:
     """They asked not to be contacted: nothing brings the prospect back (PLAYBOOK rule 2)."""
-    return bool(prospect.do_not_contact) or reason == DO_NOT_CONTACT
+    return bool(prospect.do_not_contact) or reason == WalkAwayReason.DO_NOT_CONTACT
 
 
 # --- the two decisions -------------------------------------------------------------------
