@@ -95,6 +95,7 @@ class TouchFacts:
     outcome: Outcome
     on: date
     learned: str | None = None
+    answered_question: str | None = None  # the backlog question it answered (bot.coach.questions)
 
 
 @dataclass(frozen=True, slots=True)

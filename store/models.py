@@ -305,3 +305,22 @@ class SettingsChange(Base):
     key: Mapped[str] = mapped_column(String(64))
     old_value: Mapped[str | None] = mapped_column(String(200))
     new_value: Mapped[str | None] = mapped_column(String(200))
+
+
+class ProspectAnswer(Base):
+    """One answered backlog question of a prospect (bot.coach.questions): when, by which
+    touch, and what the rep found out. A question is answered once per prospect."""
+
+    __tablename__ = "prospect_answers"
+    __table_args__ = (UniqueConstraint("prospect_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    prospect_id: Mapped[int] = mapped_column(ForeignKey("prospects.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(40))
+    touch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("touches.id", ondelete="SET NULL"), index=True
+    )
+    answered_on: Mapped[date] = mapped_column(Date)  # the rep's local date
+    answer: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]

@@ -13,7 +13,9 @@ PLAYBOOK.md section 3, rule 1, as two counters kept on every prospect:
 rep's numbers (`/revive stats`, the Home tab) and any team numbers to come: a touch
 learned something when it is a contact and either its outcome is learning itself
 ("learned something new", "contact left": a new person to talk to) or the rep wrote
-down what they learned with a "not now", a re-engagement or a win.
+down what they learned with a "not now", a re-engagement or a win. A contact that
+answered one of the prospect's backlog questions (bot.coach.questions) learned something,
+whatever its outcome.
 """
 
 from __future__ import annotations
@@ -52,7 +54,11 @@ def answered(touch: TouchFacts) -> bool:
 
 def learned_something(touch: TouchFacts) -> bool:
     """The one definition of learning (see the module docstring)."""
-    if not is_contact(touch) or touch.outcome in TEXT_NOT_KEPT:
+    if not is_contact(touch):
+        return False
+    if touch.answered_question:  # it answered one of the prospect's open questions
+        return True
+    if touch.outcome in TEXT_NOT_KEPT:
         return False
     return touch.outcome in LEARNING or kept_text(touch.outcome, touch.learned) is not None
 
