@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.domain import DigestStatus, ProspectStatus
+from store import oauth_tables
 from store.types import UTCDateTime
 
 # Stable constraint names so Alembic migrations are the same on every database.
@@ -43,6 +44,10 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
     }
+
+
+# slack_sdk's OAuth installation, bot and state tables belong to our schema (issue 15).
+OAUTH_TABLES = oauth_tables.attach(Base.metadata)
 
 
 class Workspace(Base):
