@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.settings import (
     PORT_RANGE,
     SERVE_CREDENTIALS,
+    WORKERS_RANGE,
     ConfigError,
     Settings,
     bounded_int,
@@ -72,6 +73,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve Slack only; run reminder sweeps elsewhere (also REVIVE_SCHEDULER=off)",
     )
+    serve.add_argument(
+        "--workers",
+        type=worker_count,
+        help="HTTP worker processes under gunicorn (default $WORKERS or 1; more than 1 needs "
+        "PostgreSQL and --no-scheduler, with `revive scheduler` running the reminders)",
+    )
+    scheduler = commands.add_parser(
+        "scheduler",
+        help="run the reminder ticker alone, no HTTP (beside `revive serve --no-scheduler`)",
+    )
+    scheduler.add_argument(
+        "--at",
+        type=instant,
+        help="the instant the ticker's clock starts from, ISO 8601 with a zone "
+        "(rehearsals and tests; default: now)",
+    )
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
@@ -124,6 +141,15 @@ def port_number(text: str) -> int:
     return port
 
 
+def worker_count(text: str) -> int:
+    count = bounded_int(text.strip(), *WORKERS_RANGE)
+    if count is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of workers; give {WORKERS_RANGE[0]} to {WORKERS_RANGE[1]}"
+        )
+    return count
+
+
 def instant(text: str) -> datetime:
     """An aware ISO 8601 instant for --at; a clear complaint otherwise."""
     try:
@@ -172,6 +198,8 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
         return run_serve(settings, args)
     if args.command == "sweep":
         return run_sweep(settings, args)
+    if args.command == "scheduler":
+        return run_scheduler(settings, args)
     if args.command == "teams":
         return run_teams(settings, args)
     if args.command == "report":
@@ -208,13 +236,18 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build_app
     from bot.slack_client import check_app_token, check_bot_token
 
+    port = settings.port if args.port is None else args.port
+    workers = settings.workers if args.workers is None else args.workers
+    if workers > 1:
+        from bot.server_workers import serve_workers
+
+        return serve_workers(settings, port=port, workers=workers, no_scheduler=args.no_scheduler)
     check_bot_token(settings.slack_bot_token, settings.slack_api_url)
     if settings.slack_app_token is not None:
         check_app_token(settings.slack_app_token, settings.slack_api_url)
     engine = make_engine(settings.database_url)
     services = Services(settings=settings, sessions=make_session_factory(engine))
     app = build_app(services)
-    port = settings.port if args.port is None else args.port
     server = None if settings.socket_mode else listen(app, port)
     upgrade(engine)
     if settings.scheduler_enabled and not args.no_scheduler:
@@ -238,15 +271,20 @@ def listen(app: App, port: int) -> BaseWSGIServer | MultiSocketServer:
     try:
         return make_http_server(app, port=port)
     except OSError as error:
-        if error.errno == errno.EADDRINUSE:
-            why = "another process is using it; stop that process or"
-        elif error.errno == errno.EACCES:
-            why = "this user may not use it (ports below 1024 need privileges);"
-        else:
-            why = f"{error.strerror or error};"
-        raise ConfigError(
-            f"Revive cannot listen on port {port}: {why} choose another port with --port or PORT."
-        ) from None
+        raise port_unavailable(error, port) from None
+
+
+def port_unavailable(error: OSError, port: int) -> ConfigError:
+    """A port that cannot be had is a set-up problem, said in words."""
+    if error.errno == errno.EADDRINUSE:
+        why = "another process is using it; stop that process or"
+    elif error.errno == errno.EACCES:
+        why = "this user may not use it (ports below 1024 need privileges);"
+    else:
+        why = f"{error.strerror or error};"
+    return ConfigError(
+        f"Revive cannot listen on port {port}: {why} choose another port with --port or PORT."
+    )
 
 
 def serve_socket_mode(app: App, settings: Settings) -> None:
@@ -328,6 +366,19 @@ def run_sweep(settings: Settings, args: argparse.Namespace) -> int:
     # 3 tells cron a due digest was not delivered, or a workspace with due reps has no
     # usable token (docs/reminders.md); an uninstalled workspace is skipped, not a failure.
     return 0 if report.all_delivered else 3
+
+
+def run_scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    """The reminder ticker alone, until SIGTERM or SIGINT (REVIVE_SCHEDULER is `serve`'s
+    switch, not this command's: a shared environment may turn the ticker off in `serve`)."""
+    from bot.reminders.ticker import run_until_stopped
+
+    services = _services_at_head(settings, args.at)
+    if services is None:
+        return EXIT_CONFIG
+    run_until_stopped(services)
+    services.sessions.kw["bind"].dispose()
+    return 0
 
 
 def run_users_refresh(settings: Settings) -> int:

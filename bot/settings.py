@@ -18,6 +18,8 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DATABASE_URL_EXAMPLES = "sqlite:///path.db or postgresql+psycopg://user@host:5432/db"
 DEFAULT_PORT = 3000
 PORT_RANGE = (1, 65535)
+# `revive serve --workers N` / WORKERS: HTTP processes under gunicorn (PostgreSQL only).
+WORKERS_RANGE = (1, 64)
 SLACK_CREDENTIALS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
 SERVE_CREDENTIALS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 # Bolt runs listeners *and* the Slack calls they make after acking on this pool; its
@@ -54,6 +56,7 @@ class Settings:
     scheduler_enabled: bool = True
     listener_threads: int = DEFAULT_LISTENER_THREADS
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    workers: int = 1
 
     @property
     def socket_mode(self) -> bool:
@@ -115,6 +118,7 @@ def load_settings(
         max_body_bytes=_bounded_int(
             get, problems, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1_048_576
         ),
+        workers=_bounded_int(get, problems, "WORKERS", 1, *WORKERS_RANGE),
     )
     if problems:
         raise ConfigError("Revive cannot start: " + "; ".join(problems) + ".")

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot import coach, ids
+from bot.blocks.questions import find_out_line
 from bot.blocks.reevaluate import decision_elements, tried_titles
 from bot.blocks.walkaway_review import handover_line
 from bot.coach.playbook import human_date
@@ -167,6 +168,9 @@ def _info_text(item: DueItem) -> str:
     elif item.choices:
         first = item.choices[0]
         lines.append(f":bulb: *Try:* {escape(first.tactic.title)}: {escape(first.reason)}")
+    find_out = find_out_line(item.backlog)
+    if find_out is not None and item.decision is None:
+        lines.append(find_out)
     lines.append(_facts_line(item))
     return "\n".join(lines)
 

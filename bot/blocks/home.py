@@ -7,6 +7,7 @@ from datetime import date, time
 from typing import Any
 
 from bot import ids
+from bot.blocks.questions import backlog_summary
 from bot.blocks.walk_reasons import short_label
 from bot.coach import SITUATIONS
 from bot.domain import ProspectFacts, WalkAwayReason
@@ -139,11 +140,12 @@ def _due_text(item: DueItem) -> str:
         todo = "_Decide:_ walk away or keep going (answer it in your digest)"
     else:
         todo = "_Tactics:_ " + (", ".join(escape(c.tactic.title) for c in item.choices) or "—")
+    questions = backlog_summary(item.backlog)  # answered (with answers) and what to find out
     return (
         f"*{_who(facts)}*{done}\n"
         f"{escape(SITUATIONS[facts.situation].label)} · dormant {_days(item.days_dormant)}\n"
         f"_Why today:_ {escape(item.why)}\n"
-        f"{todo}"
+        f"{todo}" + (f"\n{questions}" if questions else "")
     )
 
 

@@ -9,9 +9,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot import coach, ids
+from bot.blocks.questions import backlog_section
 from bot.blocks.state import element_state
 from bot.blocks.walk_reasons import CHOICE as WALK_REASON_LABELS
 from bot.coach.playbook import human_date
+from bot.coach.questions import Backlog
 from bot.domain import ProspectFacts, WalkAwayReason
 from bot.mrkdwn import OPTION_TEXT_MAX, SECTION_TEXT_MAX, escape, md, plain, truncate
 
@@ -204,11 +206,16 @@ def _fact_lines(facts: ProspectFacts, today: date) -> list[str]:
 
 
 def details_modal(
-    facts: ProspectFacts, history: Sequence[Happened], today: date, meta: str
+    facts: ProspectFacts,
+    history: Sequence[Happened],
+    today: date,
+    meta: str,
+    backlog: Backlog | None = None,
 ) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain(f"{escape(facts.name)} ({escape(facts.company)})", 150)},
         {"type": "section", "text": md("\n".join(_fact_lines(facts, today)))},
+        *backlog_section(backlog, today),  # answered (with the answers) and open questions
         {"type": "divider"},
         {"type": "section", "text": md("*History*, newest first")},
     ]

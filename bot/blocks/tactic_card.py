@@ -13,8 +13,16 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.prospect_modals import read_walk_reason, walk_reason_input, who
+from bot.blocks.questions import (
+    IN_FACT_DATE,
+    IN_QUESTION,
+    answer_inputs,
+    find_out_line,
+    read_answer_form,
+)
 from bot.blocks.state import read_text
 from bot.coach.playbook import TacticCard, human_date
+from bot.coach.questions import Backlog
 from bot.domain import Outcome, ProspectFacts, WalkAwayReason
 from bot.mrkdwn import OPTION_TEXT_MAX, escape, md, plain
 from bot.usecases.outcomes import LEARNED_MAX
@@ -62,14 +70,17 @@ def outcome_modal(
     meta: str,
     outcome: Outcome | None = None,
     proposed: date | None = None,
+    backlog: Backlog | None = None,
 ) -> dict[str, Any]:
     """The card for one tactic and one prospect, with the outcome form below it."""
     tactic = card.tactic
+    find_out = find_out_line(backlog)
     blocks: list[dict[str, Any]] = [
         {
             "type": "section",
             "text": md(f"*{escape(tactic.title)}* with {who(facts)}\n_{escape(tactic.purpose)}_"),
         },
+        *([{"type": "section", "text": md(find_out)}] if find_out else []),
         {"type": "section", "text": md(f"*What to do*\n{escape(card.what_to_do)}")},
         {"type": "section", "text": md(f"*What to say*\n{_quote(card.talk_track)}")},
         {"type": "section", "text": md(f"*Homework first*\n{escape(card.homework)}")},
@@ -78,6 +89,8 @@ def outcome_modal(
         _outcome_input(outcome),
         _learned_input(outcome),
     ]
+    if outcome is None or outcome is Outcome.LEARNED:
+        blocks += answer_inputs(backlog)
     if outcome is None or outcome is Outcome.CONTACT_LEFT:
         blocks.append(_successor_input())
     if outcome is None or outcome is Outcome.WALKED_AWAY:
@@ -184,6 +197,8 @@ class OutcomeForm:
     next_on: date | None
     walk_reason: WalkAwayReason | None
     next_block: str | None
+    question_id: str | None = None  # the backlog question it answered (or "something else")
+    fact_date: date | None = None  # the contract end, when that is what it answered
 
 
 def read_outcome_form(values: dict[str, dict[str, dict[str, Any]]]) -> OutcomeForm:
@@ -200,6 +215,7 @@ def read_outcome_form(values: dict[str, dict[str, dict[str, Any]]]) -> OutcomeFo
             next_on = date.fromisoformat(raw) if isinstance(raw, str) else None
         except ValueError:
             next_on = None
+    answer = read_answer_form(values)
     return OutcomeForm(
         outcome=outcome,
         learned=read_text(values, ids.IN_LEARNED),
@@ -207,6 +223,8 @@ def read_outcome_form(values: dict[str, dict[str, dict[str, Any]]]) -> OutcomeFo
         next_on=next_on,
         walk_reason=read_walk_reason(values),
         next_block=next_block,
+        question_id=answer.question_id,
+        fact_date=answer.fact_date,
     )
 
 
@@ -220,6 +238,8 @@ FORM_BLOCKS = {
     "learned": ids.IN_LEARNED,
     "walk_reason": ids.IN_WALK_REASON,
     "outcome": ids.IN_OUTCOME,
+    "question": IN_QUESTION,
+    "fact_date": IN_FACT_DATE,
 }
 
 

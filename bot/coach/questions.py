@@ -27,6 +27,7 @@ from bot.coach.dates import (
 )
 from bot.coach.outcomes import InvalidOutcome
 from bot.coach.playbook import AYLING, ROSEN_SIX_WAYS, SLIFE, USZYNSKI, Source
+from bot.coach.rendering import human_date
 from bot.domain import WEEKDAYS, CoachSettings, ProspectFacts, Situation
 
 # The form's choice for a learned fact that answers none of the listed questions.
@@ -260,7 +261,7 @@ def answer_text(question: Question, learned: str | None, value: date | None) -> 
     if text:
         return text
     if question.fact is Fact.CONTRACT_END and value is not None:
-        return f"Contract ends {value.day} {value:%B %Y}"
+        return f"Contract ends {human_date(value)}"
     return None
 
 

@@ -8,6 +8,9 @@ number of processes may tick at once.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -85,3 +88,25 @@ def start_ticker(
     scheduler.start()
     log.info("reminder ticker started: a sweep every %s s", interval_seconds)
     return scheduler
+
+
+def run_until_stopped(services: Services, *, owner: str | None = None) -> None:
+    """`revive scheduler`: tick until SIGTERM or SIGINT, then let a sweep under way finish
+    (its rows are leased: were it killed instead, another process would resume them after
+    the lease)."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("%s: stopping the reminder ticker", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    scheduler = start_ticker(services, owner=owner)
+    try:
+        while not stop.wait(1.0):
+            continue
+    finally:
+        scheduler.shutdown(wait=True)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    log.info("reminder ticker stopped")

@@ -16,6 +16,7 @@ from bot.blocks.prospect_modals import (
 from bot.domain import DecisionKind, Outcome, WalkAwayReason
 from bot.mrkdwn import escape
 from bot.parsing.payloads import DigestRef
+from bot.usecases.answers import backlog_for
 from bot.usecases.followups import (
     Followups,
     Submitted,
@@ -73,12 +74,13 @@ def open_menu_item(caller: Caller, value: ids.ActionValue, ref: DigestRef | None
         today = req.rep.today
         if value.option == ids.MENU_DETAILS:
             happened = history(prospect)
+            backlog = backlog_for(req.session, prospect)
         else:
             notice = stale_notice(req, prospect, value.version)
             if notice is not None:
                 return stale_followups(req, ref, prospect, notice)
     if value.option == ids.MENU_DETAILS:
-        return Followups(view=details_modal(facts, happened, today, meta))
+        return Followups(view=details_modal(facts, happened, today, meta, backlog))
     if value.option == ids.MENU_SNOOZE_PICK:
         known_tactic(value.tactic_id)
         return Followups(view=snooze_modal(facts, today, meta))

@@ -8,19 +8,20 @@ retry or an old message logs exactly one touch.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import coach
-from bot.coach import Transition
+from bot.coach import Transition, questions
 from bot.domain import DecisionKind, Outcome, ProspectStatus, WalkAwayReason
 from bot.errors import NotFoundOrNotYours, UserError
 from bot.mrkdwn import escape
 from bot.reps import RepContext
 from bot.team.handover import clear_after_touch
+from bot.usecases.answers import question_answered, record_answer
 from store.models import Decision, Prospect, Touch
 from store.repo import (
     decision_by_key,
@@ -45,6 +46,8 @@ class OutcomeInput:
     successor: str | None = None
     next_on: date | None = None
     walk_reason: WalkAwayReason | None = None
+    question_id: str | None = None  # the backlog question a learned fact answers
+    fact_date: date | None = None  # the contract end, when that is the question
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,24 @@ def outcome_problems(given: OutcomeInput, today: date) -> dict[str, str]:
         problems["next_date"] = "Pick the day to bring it back."
     if given.tactic_id not in coach.TACTICS:
         problems["outcome"] = "That tactic no longer exists; open the prospect again."
+    problems.update(answer_problems(given, today))
     return problems
+
+
+def answer_problems(given: OutcomeInput, today: date) -> dict[str, str]:
+    """The question a learned fact answers, and the fact it carries (bot.coach.questions)."""
+    chosen = given.question_id
+    if chosen is None or chosen == questions.SOMETHING_ELSE:
+        if given.fact_date is not None and given.outcome is Outcome.LEARNED:
+            return {"fact_date": "Pick the contract question above, or clear this date."}
+        return {}
+    question = questions.QUESTIONS.get(chosen)
+    if question is None or given.outcome is not Outcome.LEARNED:
+        return {"question": "Pick one of the listed questions, or \u201csomething else\u201d."}
+    problem = questions.fact_problem(question, given.fact_date, today)
+    if problem is None and given.fact_date is not None and question.fact is None:
+        problem = "That date is only for the contract question; clear it."
+    return {"fact_date": problem} if problem else {}
 
 
 def log_outcome(session: Session, ctx: RepContext, given: OutcomeInput, *, now: datetime) -> Logged:
@@ -94,11 +114,17 @@ def log_outcome(session: Session, ctx: RepContext, given: OutcomeInput, *, now: 
             f"{escape(prospect.name)} changed since that message was sent. "
             "Type `/revive list` to see where things stand."
         )
+    question = question_answered(session, prospect, given.question_id)
+    if question is not None:  # the fact may stand in for the text ("Contract ends …")
+        text = questions.answer_text(question, given.learned, given.fact_date)
+        given = replace(given, learned=text)
     problems = outcome_problems(given, ctx.today)
     if problems:
         raise UserError(" ".join(problems.values()))
 
     facts = prospect_facts(prospect)
+    if question is not None:
+        facts = questions.with_fact(facts, question, given.fact_date)
     learned = (given.learned or "").strip() or None
     transition = coach.apply_outcome(
         facts,
@@ -137,8 +163,36 @@ def log_outcome(session: Session, ctx: RepContext, given: OutcomeInput, *, now: 
     if given.outcome is Outcome.WALKED_AWAY:
         session.add(_decision(ctx, prospect, DecisionKind.WALK_AWAY, given.walk_reason, key, now))
     apply_transition(prospect, transition, now=now)
+    if question is not None:
+        _apply_answer(session, ctx, prospect, touch, question, given, now)
     clear_after_touch(prospect, given.outcome)  # a handed-over prospect is the new rep's now
     return Logged(prospect=prospect, touch=touch, transition=transition)
+
+
+def _apply_answer(
+    session: Session,
+    ctx: RepContext,
+    prospect: Prospect,
+    touch: Touch,
+    question: questions.Question,
+    given: OutcomeInput,
+    now: datetime,
+) -> None:
+    """Record the answer with its touch and let its fact update the prospect (the same
+    unit of work): a contract end becomes the prospect's, and its schedule follows."""
+    text = touch.learned
+    record_answer(session, ctx, prospect, touch, question, text=text, on=ctx.today, now=now)
+    if question.fact is not questions.Fact.CONTRACT_END or given.fact_date is None:
+        return
+    prospect.contract_end = given.fact_date
+    if given.next_on is None:  # the rep's own date wins over the renewal window
+        prospect.next_touch_on = questions.renewal_date(
+            prospect_facts(prospect),
+            prospect.next_touch_on,
+            ctx.today,
+            ctx.settings.coach,
+            ctx.workdays,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot import coach
 from bot.coach import TacticChoice
+from bot.coach.questions import Backlog
 from bot.domain import DecisionKind, Outcome, ProspectFacts, ProspectStatus
 from bot.reps import RepContext
 from bot.team.handover import Handover, handover_of, with_handovers
+from bot.usecases.answers import with_backlogs
 from store.models import Decision, Prospect, Touch
 from store.repo import (
     ProspectRecord,
@@ -39,6 +41,7 @@ class DueItem:
     decision: coach.Reevaluation | None = None
     kept_going: bool = False  # "keep going" answered on the digest's day: shown with a ✓
     handover: Handover | None = None  # a manager handed it over; until the new rep logs a touch
+    backlog: Backlog | None = None  # its questions, answered and open (bot.usecases.answers)
 
 
 def due_item(prospect: Prospect, ctx: RepContext, on: date) -> DueItem:
@@ -114,7 +117,7 @@ def due_items_for(session: Session, jobs: Sequence[tuple[RepContext, date]]) -> 
         sorted((item_of(r.prospect, r.touches, ctx, on) for r in by_rep[ctx.rep.id]), key=urgency)
         for ctx, on in jobs
     ]
-    return with_handovers(session, items)
+    return with_backlogs(session, workspace_id, with_handovers(session, items))
 
 
 def items_by_id(session: Session, ctx: RepContext, ids: list[int], on: date) -> list[DueItem]:
@@ -131,7 +134,8 @@ def items_by_id(session: Session, ctx: RepContext, ids: list[int], on: date) -> 
         )
     )
     by_id = {p.id: p for p in prospects}
-    return with_handovers(session, [[due_item(by_id[i], ctx, on) for i in ids if i in by_id]])[0]
+    items = with_handovers(session, [[due_item(by_id[i], ctx, on) for i in ids if i in by_id]])
+    return with_backlogs(session, ctx.workspace.id, items)[0]
 
 
 def upcoming(session: Session, ctx: RepContext, *, after: date, days: int) -> list[Prospect]:

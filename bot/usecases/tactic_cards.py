@@ -13,9 +13,12 @@ from typing import Any
 
 from bot import coach, ids
 from bot.blocks.tactic_card import LEAVE_ROTATION, OutcomeForm, form_errors, outcome_modal
+from bot.coach import questions
+from bot.coach.questions import Backlog
 from bot.domain import Outcome, ProspectFacts, TouchFacts
 from bot.parsing.payloads import DigestRef
 from bot.reps import RepContext
+from bot.usecases.answers import backlog_for
 from bot.usecases.followups import (
     Followups,
     Submitted,
@@ -39,12 +42,14 @@ class CardSubject:
     facts: ProspectFacts
     history: list[TouchFacts]
     rep: RepContext
+    backlog: Backlog | None = None  # its questions: "Find out this time" and the form's choice
 
 
 def _subject(req: Request, prospect: Prospect, tactic_id: str | None) -> CardSubject:
     if tactic_id not in coach.TACTICS or tactic_id == coach.HOMEWORK.id:
         raise ids.STALE
-    return CardSubject(prospect_facts(prospect), touch_history(prospect), req.rep)
+    backlog = backlog_for(req.session, prospect)
+    return CardSubject(prospect_facts(prospect), touch_history(prospect), req.rep, backlog)
 
 
 def proposal(subject: CardSubject, tactic_id: str, outcome: Outcome) -> date | None:
@@ -84,6 +89,7 @@ def card_view(subject: CardSubject, meta: ids.ModalMeta, outcome: Outcome | None
         meta=ids.encode_meta(meta),
         outcome=outcome,
         proposed=proposed,
+        backlog=subject.backlog,
     )
 
 
@@ -119,15 +125,22 @@ def submit_outcome(
     next_on = None if form.next_on and form.next_on.isoformat() == meta.proposed else form.next_on
     if form.outcome in LEAVE_ROTATION:
         next_on = None
+    learning = form.outcome is Outcome.LEARNED
+    question = questions.QUESTIONS.get(form.question_id or "") if learning else None
+    learned = form.learned
+    if question is not None:  # a contract end alone is a learned fact worth its words
+        learned = questions.answer_text(question, form.learned, form.fact_date)
     given = OutcomeInput(
         prospect_id=meta.prospect_id,
         version=meta.version,
         outcome=form.outcome,
         tactic_id=meta.tactic_id,
-        learned=form.learned,
+        learned=learned,
         successor=form.successor,
         next_on=next_on,
         walk_reason=form.walk_reason if form.outcome is Outcome.WALKED_AWAY else None,
+        question_id=form.question_id if learning else None,
+        fact_date=form.fact_date if learning else None,
     )
     with rep_request(caller) as req:
         problems = outcome_problems(given, req.rep.today)
