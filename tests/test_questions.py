@@ -1,0 +1,204 @@
+"""The question backlog as pure rules: the data, the next question, facts and their dates."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from bot import coach
+from bot.blocks.questions import (
+    IN_FACT_DATE,
+    IN_QUESTION,
+    answer_inputs,
+    backlog_lines,
+    backlog_section,
+    backlog_summary,
+    find_out_line,
+    read_answer_form,
+)
+from bot.coach import questions as qs
+from bot.coach.playbook import AYLING, ROSEN_CLOSED_DOORS, ROSEN_SIX_WAYS, SLIFE, USZYNSKI
+from bot.domain import CoachSettings, Outcome, ProspectFacts, Situation, TouchFacts
+from bot.errors import UserError
+
+TODAY = date(2026, 11, 24)  # a Tuesday
+SOURCES = {ROSEN_SIX_WAYS, ROSEN_CLOSED_DOORS, SLIFE, USZYNSKI, AYLING}
+
+
+def facts(situation: Situation, **more: object) -> ProspectFacts:
+    return replace(
+        ProspectFacts("Dana Reyes", "Acme", situation, created_on=TODAY - timedelta(days=60)),
+        **more,
+    )
+
+
+def test_every_situation_has_a_backlog_of_known_questions() -> None:
+    assert set(qs.BACKLOGS) == set(Situation)
+    used = set()
+    for situation, ids in qs.BACKLOGS.items():
+        assert ids, situation
+        assert len(set(ids)) == len(ids), f"{situation}: a question twice"
+        assert len(ids) <= 9, "the form's radio takes 10 options, one is 'something else'"
+        assert all(i in qs.QUESTIONS for i in ids)
+        used |= set(ids)
+    assert used == set(qs.QUESTIONS), "a question no situation asks"
+    assert qs.SOMETHING_ELSE not in qs.QUESTIONS
+
+
+def test_questions_are_short_plain_and_credited() -> None:
+    for question in qs.QUESTIONS.values():
+        assert 0 < len(question.label) <= 75 and question.label.endswith("?")
+        assert 0 < len(question.why) <= 75
+        assert question.source in SOURCES
+        assert "{" not in question.label and "<" not in question.label
+
+
+def test_the_issue_s_examples_are_there_with_their_facts() -> None:
+    q = qs.QUESTIONS
+    assert q["decision_maker"].fact is qs.Fact.DECISION_MAKER
+    assert q["contract_end"].fact is qs.Fact.CONTRACT_END
+    assert "contract_end" in qs.BACKLOGS[Situation.COMPETITOR_CONTRACT][:1]
+    assert qs.BACKLOGS[Situation.SAID_NO][0] == "real_reason"
+    assert qs.BACKLOGS[Situation.CHOSE_COMPETITOR][0] == "competitor_fit"
+    assert {"budget_timing", "switch_trigger", "provider_pain"} <= set(q)
+
+
+def test_next_question_is_the_first_open_one_in_usefulness_order() -> None:
+    order = qs.BACKLOGS[Situation.SAID_NO]
+    assert qs.next_question(Situation.SAID_NO, set()) is qs.QUESTIONS[order[0]]
+    assert qs.next_question(Situation.SAID_NO, {order[0]}) is qs.QUESTIONS[order[1]]
+    assert qs.next_question(Situation.SAID_NO, {order[1]}) is qs.QUESTIONS[order[0]]
+    assert qs.next_question(Situation.SAID_NO, set(order)) is None
+    # An answer to another situation's question changes nothing here.
+    assert qs.next_question(Situation.SAID_NO, {"cost_review"}) is qs.QUESTIONS[order[0]]
+    assert [q.id for q in qs.open_questions(Situation.SAID_NO, {order[2]})] == [
+        i for i in order if i != order[2]
+    ]
+
+
+def test_backlog_keeps_answers_across_a_change_of_situation() -> None:
+    answers = [
+        qs.Answer("decision_maker", TODAY, "Pat Kim signs"),
+        qs.Answer("real_reason", TODAY - timedelta(days=3), "Price"),
+        qs.Answer("no_such_question", TODAY, "ignored"),
+    ]
+    backlog = qs.backlog_of(Situation.BIG_COMPANY, answers)
+    assert [q.id for q, _ in backlog.answered] == ["real_reason", "decision_maker"]  # oldest first
+    assert [q.id for q in backlog.open] == ["cost_review", "first_slice", "goals_this_year"]
+    assert backlog.next is qs.QUESTIONS["cost_review"]
+    done = qs.backlog_of(Situation.WENT_QUIET, [qs.Answer(i, TODAY) for i in qs.QUESTIONS])
+    assert done.next is None and done.open == ()
+
+
+def test_question_to_answer_refuses_foreign_and_answered_questions() -> None:
+    assert qs.question_to_answer(Situation.SAID_NO, "real_reason", set()).id == "real_reason"
+    with pytest.raises(UserError, match="not one of this prospect"):
+        qs.question_to_answer(Situation.SAID_NO, "cost_review", set())  # big companies only
+    with pytest.raises(UserError, match="not one of this prospect"):
+        qs.question_to_answer(Situation.SAID_NO, "<script>", set())
+    with pytest.raises(UserError, match="answered already"):
+        qs.question_to_answer(Situation.SAID_NO, "real_reason", {"real_reason"})
+
+
+def test_a_contract_end_answer_needs_a_plausible_date() -> None:
+    contract = qs.QUESTIONS["contract_end"]
+    assert qs.fact_problem(contract, None, TODAY) == "Pick the day their contract ends."
+    assert qs.fact_problem(contract, TODAY + timedelta(days=300), TODAY) is None
+    assert qs.fact_problem(contract, TODAY - timedelta(days=100), TODAY) is None  # renewed since
+    assert "ten years" in str(qs.fact_problem(contract, date(2040, 1, 1), TODAY))
+    assert "five years" in str(qs.fact_problem(contract, date(2019, 1, 1), TODAY))
+    assert qs.fact_problem(qs.QUESTIONS["real_reason"], None, TODAY) is None
+
+
+def test_answer_text_is_the_rep_s_words_or_the_fact() -> None:
+    contract = qs.QUESTIONS["contract_end"]
+    end = date(2027, 9, 30)
+    assert qs.answer_text(contract, "  Ends in September ", end) == "Ends in September"
+    assert qs.answer_text(contract, None, end) == "Contract ends September 30, 2027"
+    assert qs.answer_text(qs.QUESTIONS["decision_maker"], "Pat Kim", None) == "Pat Kim"
+    assert qs.answer_text(qs.QUESTIONS["decision_maker"], " ", None) is None
+
+
+def test_a_contract_end_moves_a_locked_in_prospect_to_its_renewal_window() -> None:
+    settings = CoachSettings()
+    before = facts(Situation.COMPETITOR_CONTRACT)
+    unknown = coach.apply_outcome(
+        before, [], outcome=Outcome.LEARNED, tactic_id="before_renewal", today=TODAY,
+        learned="Renewal is next autumn",
+    )  # fmt: skip
+    assert unknown.next_touch_on == TODAY + timedelta(days=settings.renewal_followup_days)
+    end = date(2027, 11, 30)
+    known = qs.with_fact(before, qs.QUESTIONS["contract_end"], end)
+    assert known.contract_end == end
+    moved = coach.apply_outcome(
+        known, [], outcome=Outcome.LEARNED, tactic_id="before_renewal", today=TODAY,
+        learned="Contract ends November 30, 2027",
+    )  # fmt: skip
+    assert moved.next_touch_on == date(2027, 9, 1)  # 90 days before, a Wednesday
+    assert qs.with_fact(before, qs.QUESTIONS["real_reason"], end) == before
+
+
+def test_renewal_date_brings_other_situations_forward_to_the_window() -> None:
+    unhappy = facts(Situation.UNHAPPY_WITH_PROVIDER, contract_end=date(2027, 6, 10))
+    planned = TODAY + timedelta(days=150)  # the 5-month check-in: April 23, 2027
+    assert qs.renewal_date(unhappy, planned, TODAY) == date(2027, 3, 12)  # 90 days before
+    assert qs.renewal_date(unhappy, TODAY + timedelta(days=30), TODAY) == TODAY + timedelta(30)
+    late = facts(Situation.UNHAPPY_WITH_PROVIDER, contract_end=TODAY + timedelta(days=40))
+    assert qs.renewal_date(late, planned, TODAY) == planned  # inside the window: no pull back
+    assert qs.renewal_date(facts(Situation.UNHAPPY_WITH_PROVIDER), planned, TODAY) == planned
+    assert qs.renewal_date(unhappy, None, TODAY) is None
+    saturday = facts(Situation.UNHAPPY_WITH_PROVIDER, contract_end=date(2027, 6, 4))
+    assert qs.renewal_date(saturday, planned, TODAY) == date(2027, 3, 8)  # Sat 6th → Monday
+
+
+def test_an_answered_question_counts_as_learned_in_the_one_definition() -> None:
+    talked = TouchFacts("real_reason", Outcome.NOT_NOW, TODAY)
+    assert not coach.learned_something(talked)
+    answered = replace(talked, answered_question="budget_timing")
+    assert coach.learned_something(answered)
+    assert not coach.taught_nothing(answered)
+    assert coach.tally([talked, answered]).learned == 1
+    snoozed = TouchFacts("real_reason", Outcome.SNOOZED, TODAY, answered_question="x")
+    assert not coach.learned_something(snoozed)  # not a contact at all
+
+
+def test_find_out_line_and_lists_escape_and_show_answers() -> None:
+    backlog = qs.backlog_of(
+        Situation.SAID_NO, [qs.Answer("real_reason", TODAY, "<!channel> & <@U1> price")]
+    )
+    assert find_out_line(backlog) == (
+        ":mag: *Find out this time:* When is their budget set, and when could they buy?"
+    )
+    assert find_out_line(None) is None
+    assert find_out_line(qs.Backlog(answered=(), open=())) is None
+    lines = "\n".join(backlog_lines(backlog, TODAY))
+    assert "&lt;!channel&gt; &amp; &lt;@U1&gt; price" in lines and "<!channel>" not in lines
+    assert "What really stopped them last time?" in lines
+    section = json.dumps(backlog_section(backlog, TODAY))
+    assert "1 of 5 answered" in section and "<@U1>" not in section
+    summary = str(backlog_summary(backlog))
+    assert "_Answered:_" in summary and "(+3 open)" in summary and "<!channel>" not in summary
+    assert backlog_section(None, TODAY) == [] and backlog_summary(None) is None
+
+
+def test_the_form_offers_open_questions_something_else_and_the_contract_date() -> None:
+    backlog = qs.backlog_of(Situation.COMPETITOR_CONTRACT, [])
+    choice, when = answer_inputs(backlog)
+    values = [o["value"] for o in choice["element"]["options"]]
+    assert values == [*qs.BACKLOGS[Situation.COMPETITOR_CONTRACT], qs.SOMETHING_ELSE]
+    assert choice["optional"] and when["element"]["type"] == "datepicker"
+    answered = qs.backlog_of(Situation.COMPETITOR_CONTRACT, [qs.Answer("contract_end", TODAY)])
+    assert [b["block_id"] for b in answer_inputs(answered)] == [IN_QUESTION]  # no date now
+    assert answer_inputs(None) == []
+    form = read_answer_form(
+        {
+            IN_QUESTION: {IN_QUESTION: {"selected_option": {"value": "contract_end"}}},
+            IN_FACT_DATE: {IN_FACT_DATE: {"selected_date": "2027-03-01"}},
+        }
+    )
+    assert (form.question_id, form.fact_date) == ("contract_end", date(2027, 3, 1))
+    forged = read_answer_form({IN_FACT_DATE: {IN_FACT_DATE: {"selected_date": "soon"}}})
+    assert (forged.question_id, forged.fact_date) == (None, None)
