@@ -153,6 +153,7 @@ COACH_SETTING_LIMITS: dict[str, tuple[int, int]] = {
     "conversation_followup_days": (1, 90),
     "no_reply_retry_days": (1, 60),
     "not_now_push_days": (1, 365),
+    "ranking_min_outcomes": (0, 10_000),
 }
 
 
@@ -177,6 +178,8 @@ class CoachSettings:
     renewal_followup_days: int = 30  # spacing of touches inside the renewal lead window
     conversation_followup_days: int = 14  # a went-quiet prospect who answered again
     no_reply_retry_days: int = 7  # a periodic touch that got no answer is retried
+    # Settled tries the workspace needs before tactics are ranked by its results (bot.coach.ranking)
+    ranking_min_outcomes: int = 30
 
     def __post_init__(self) -> None:
         for name, (low, high) in COACH_SETTING_LIMITS.items():

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot.coach.ranking import TacticRecord
 from bot.domain import WEEKDAYS
 from bot.parsing.clean import clean_text
 from bot.workspace_settings import WorkspaceSettings, settings_from_json, valid_zone
@@ -30,6 +31,8 @@ class RepContext:
     zone: ZoneInfo
     today: date  # the rep's local date
     workdays: frozenset[int]
+    # The workspace's record with each tactic, when a sweep read it once for all its digests
+    tactic_record: TacticRecord | None = None
 
 
 def rep_context(

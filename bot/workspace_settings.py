@@ -13,6 +13,7 @@ from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.coach.preferences import TacticPrefs, prefs_from_json
 from bot.domain import CoachSettings
 from bot.errors import UserError
 
@@ -27,6 +28,7 @@ class WorkspaceSettings:
     reminder_time: time = DEFAULT_REMINDER_TIME
     digest_cutoff_hours: int = 4  # a late process still sends today's digest until then
     posts_per_second: float = 5.0  # pacing of digest posts, shared by all processes
+    tactics: TacticPrefs = field(default_factory=TacticPrefs)  # managers' pins and switch-offs
 
     def __post_init__(self) -> None:
         if not valid_zone(self.default_tz):
@@ -53,8 +55,12 @@ def settings_from_json(stored: dict[str, Any] | None) -> WorkspaceSettings:
     """Overrides as stored in the database → validated settings (unknown keys refused)."""
     stored = dict(stored or {})
     coach_overrides = stored.pop("coach", {}) or {}
+    try:
+        tactics = prefs_from_json(stored.pop("tactics", None))
+    except ValueError as error:
+        raise UserError(f"Invalid tactic pins or switch-offs: {error}") from error
     known_coach = {f.name for f in dataclasses.fields(CoachSettings)}
-    known = {f.name for f in dataclasses.fields(WorkspaceSettings)} - {"coach"}
+    known = {f.name for f in dataclasses.fields(WorkspaceSettings)} - {"coach", "tactics"}
     unknown = (set(coach_overrides) - known_coach) | (set(stored) - known)
     if unknown:
         raise UserError(f"Unknown workspace setting(s): {', '.join(sorted(unknown))}")
@@ -64,7 +70,7 @@ def settings_from_json(stored: dict[str, Any] | None) -> WorkspaceSettings:
         raise UserError(f"Invalid coach setting: {error}") from error
     if "reminder_time" in stored:
         stored["reminder_time"] = parse_clock_time(str(stored["reminder_time"]))
-    return WorkspaceSettings(coach=coach, **stored)
+    return WorkspaceSettings(coach=coach, tactics=tactics, **stored)
 
 
 def parse_clock_time(text: str) -> time:

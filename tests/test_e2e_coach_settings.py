@@ -14,7 +14,13 @@ from store.models import Prospect, Rep, SettingsChange, Team, TeamManager, Works
 from tests.conftest import LiveApp
 from tests.digests import seed
 from tests.fakeslack import blocks_text
-from tests.slack_driver import plain_text, radio, timepicker
+from tests.slack_driver import (
+    multi_static_select,
+    plain_text,
+    radio,
+    static_select,
+    timepicker,
+)
 
 LIMIT = f"{ids.IN_COACH_SETTING_PREFIX}nothing_new_limit"
 CADENCE = f"{ids.IN_COACH_SETTING_PREFIX}said_no_cadence_days"
@@ -59,6 +65,10 @@ def as_submitted(view: dict[str, Any], **typed: str) -> dict[str, Any]:
             entry = {"type": "number_input", "value": typed.get(bid, element["initial_value"])}
         elif element["type"] == "timepicker":
             entry = timepicker(typed.get(bid, element["initial_time"]))
+        elif element["type"] == "static_select":  # a tactic pin: left as shown
+            entry = static_select(element["initial_option"]["value"])
+        elif element["type"] == "multi_static_select":  # switch-offs: left as shown
+            entry = multi_static_select([o["value"] for o in element.get("initial_options", [])])
         else:
             entry = plain_text(typed.get(bid, element["initial_value"]))
         values[bid] = {bid: entry}

@@ -17,6 +17,13 @@ from zoneinfo import available_timezones
 
 from bot import ids
 from bot.blocks.state import Values, element_state
+from bot.blocks.tactic_prefs_inputs import (
+    read_tactic_inputs,
+    shown_tactics,
+    tactic_inputs,
+    tactic_problems,
+    tactic_summary,
+)
 from bot.domain import CoachSettings
 from bot.errors import UserError
 from bot.mrkdwn import HEADER_TEXT_MAX, escape, md, plain
@@ -24,6 +31,7 @@ from bot.team.coach_settings_table import (
     COACH_KEYS,
     DEFAULTS,
     REMINDER,
+    TACTIC_KEYS,
     TZ,
     WORKSPACE_LABELS,
     Value,
@@ -77,6 +85,7 @@ def coach_settings_modal(
     for group, keys in _groups():
         blocks.append(_header(group))
         blocks += [_number_input(key, current[key]) for key in keys]
+    blocks += tactic_inputs(current)  # after the last group's header: "Tactic ranking"
     blocks.append(_header("Workspace defaults"))
     blocks += [_zone_input(str(current[TZ])), _time_input(current[REMINDER])]
     blocks += history_blocks(history, today)
@@ -181,7 +190,7 @@ def history_line(change: Change, today: date) -> str:
         else escape(change.changed_by)
     )
     day = f"{change.on:%b %-d}" if change.on.year == today.year else f"{change.on:%b %-d, %Y}"
-    old, new = escape(change.old or "—"), escape(change.new or "—")
+    old, new = (escape(shown_tactics(change.key, text)) for text in (change.old, change.new))
     return f"{who} changed {escape(label(change.key))} {old} → {new} on {day}"
 
 
@@ -189,12 +198,16 @@ def home_summary(current: Mapping[str, Value]) -> list[Block]:
     """The manager Home's compact view of the settings, with the button to change them."""
     parts = []
     for key, value in current.items():
+        if key in TACTIC_KEYS:
+            continue  # only those set, in words: below
         unit = " days" if knob(key).unit == "days" else ""
         parts.append(f"{escape(label(key))} *{escape(shown(value))}{unit}*")
+    tactics = tactic_summary(current)
+    text = "*Coach settings* for every rep in the workspace\n" + " · ".join(parts)
     return [
         {
             "type": "section",
-            "text": md("*Coach settings* for every rep in the workspace\n" + " · ".join(parts)),
+            "text": md(text + (f"\n*Tactics:* {tactics}" if tactics else "")),
         },
         {
             "type": "actions",
@@ -255,6 +268,7 @@ def coach_settings_from_state(values: Values, private_metadata: object) -> Coach
             read[REMINDER] = parse_clock_time(text)
         except UserError:
             read[REMINDER] = text  # problems() asks for a time of day
+    read.update(read_tactic_inputs(values))
     return CoachSettingsForm(values=read, shown=_shown_values(private_metadata))
 
 
@@ -308,6 +322,7 @@ def coach_settings_problems(values: Mapping[str, Value]) -> dict[str, str]:
         )
     if not isinstance(values.get(REMINDER), time):
         problems[ids.IN_DEFAULT_REMINDER_TIME] = "Pick a time of day, like 09:00."
+    problems.update(tactic_problems(values))
     return problems or _rule_problems(values)
 
 

@@ -168,6 +168,8 @@ def _info_text(item: DueItem) -> str:
     elif item.choices:
         first = item.choices[0]
         lines.append(f":bulb: *Try:* {escape(first.tactic.title)}: {escape(first.reason)}")
+        if first.evidence:  # the team's own results put it first (bot.coach.ranking)
+            lines.append(f":bar_chart: {escape(first.evidence)}")
     find_out = find_out_line(item.backlog)
     if find_out is not None and item.decision is None:
         lines.append(find_out)

@@ -45,6 +45,7 @@ MAX_CHOICES = 3
 class TacticChoice:
     tactic: Tactic
     reason: str  # shown to the rep: why this tactic, for this prospect, today
+    evidence: str | None = None  # the team's record with it, when the ranking put it here
 
 
 STEP_REASONS = {
@@ -194,6 +195,17 @@ def tactics_for(
     settings: CoachSettings = DEFAULT_SETTINGS,
 ) -> list[TacticChoice]:
     """1-3 tactics, best first, each with the reason it fits this prospect today."""
+    return candidates(prospect, history, today, settings)[:MAX_CHOICES]
+
+
+def candidates(
+    prospect: ProspectFacts,
+    history: Sequence[TouchFacts],
+    today: date,
+    settings: CoachSettings = DEFAULT_SETTINGS,
+) -> list[TacticChoice]:
+    """Every tactic that fits this prospect today, in the playbook's order (an event's
+    tactic first); tactics_for keeps the first few, bot.coach.ranking may reorder them."""
     ctx = Context(prospect, contacts(history), today, settings)
     choices: list[TacticChoice] = []
     event = _event_choice(ctx)
@@ -202,4 +214,4 @@ def tactics_for(
     for choice in _situation_choices(ctx):
         if all(c.tactic.id != choice.tactic.id for c in choices):
             choices.append(choice)
-    return choices[:MAX_CHOICES]
+    return choices

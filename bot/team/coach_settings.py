@@ -23,7 +23,15 @@ from bot.blocks.coach_settings_modal import (
     coach_settings_problems,
 )
 from bot.team import roles
-from bot.team.coach_settings_table import COACH_KEYS, DEFAULTS, Value, setting_values, shown
+from bot.team.coach_settings_table import (
+    COACH_KEYS,
+    DEFAULTS,
+    TACTIC_KEYS,
+    Value,
+    prefs_from_values,
+    setting_values,
+    shown,
+)
 from bot.usecases.home import SettingsSaved, open_home
 from bot.usecases.request import Caller, rep_request
 from bot.workspace_settings import settings_from_json
@@ -107,7 +115,10 @@ def with_overrides(
     default is dropped (the workspace follows the default again), the rest kept as stored."""
     overrides = dict(stored or {})
     coach = dict(overrides.get("coach") or {})
+    changes = list(changes)
     for change in changes:
+        if change.key in TACTIC_KEYS:
+            continue  # written below, all together: they are checked together
         target = coach if change.key in COACH_KEYS else overrides
         value = values[change.key]
         if value == DEFAULTS.get(change.key):
@@ -118,6 +129,12 @@ def with_overrides(
         overrides["coach"] = coach
     else:
         overrides.pop("coach", None)
+    if any(change.key in TACTIC_KEYS for change in changes):
+        tactics = prefs_from_values(values).to_json()
+        if tactics:
+            overrides["tactics"] = tactics
+        else:
+            overrides.pop("tactics", None)
     settings_from_json(overrides)  # the morning's own check: never store what it would refuse
     return overrides
 

@@ -1,7 +1,8 @@
 """The coach settings as managers see them: one row per setting, in one place.
 
 Keys are the names the settings JSON uses: the CoachSettings field names, then
-"default_tz" and "reminder_time". The rows are built from CoachSettings' own fields, so a
+"default_tz" and "reminder_time", then the tactic pins and switch-offs ("pinned.said_no",
+"off.said_no": stored under "tactics"). The rows are built from CoachSettings' own fields, so a
 setting the coach gains shows up in the modal, the Home and the history by itself: its
 bounds come from bot.domain.COACH_SETTING_LIMITS (the ones the coach validates with) and
 its words from KNOBS below, one row per setting (a test checks every field has one).
@@ -10,10 +11,13 @@ its words from KNOBS below, one row per setting (a test checks every field has o
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 
-from bot.domain import COACH_SETTING_LIMITS, CoachSettings
+from bot.coach.preferences import TacticPrefs, prefs_of
+from bot.coach.situations import SITUATIONS
+from bot.domain import COACH_SETTING_LIMITS, CoachSettings, Situation
 from bot.workspace_settings import WorkspaceSettings
 
 Value = int | str | time
@@ -31,6 +35,7 @@ class Knob:
 
 
 LEARN, PROPOSALS, CADENCES, OTHER = "The learn rule", "Proposals and contracts", "Cadences", "Other"
+RANKING = "Tactic ranking"
 
 # One row per CoachSettings field; the order within a group is the form's order.
 KNOBS: dict[str, Knob] = {
@@ -86,6 +91,11 @@ KNOBS: dict[str, Knob] = {
     "not_now_push_days": Knob(
         "Not-now push", "days", "How far a \"not now\" pushes the next contact, at least.",
         CADENCES),
+    "ranking_min_outcomes": Knob(
+        "Ranking starts after", "outcomes",
+        "Tactics keep the playbook's order until the workspace has this many settled tries "
+        "(revived, or 60 days without); then its own results rank them. 0: rank at once.",
+        RANKING),
 }  # fmt: skip
 WORKSPACE_LABELS = {TZ: "Default time zone", REMINDER: "Default reminder time"}
 COACH_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(CoachSettings))
@@ -107,7 +117,52 @@ def bounds(key: str) -> tuple[int, int]:
 
 
 def label(key: str) -> str:
+    tactic_key = split_tactic_key(key)
+    if tactic_key is not None:
+        kind, situation = tactic_key
+        what = "pinned first" if kind == PINNED else "switched off"
+        return f"{SITUATIONS[situation].label}: {what}"
     return WORKSPACE_LABELS.get(key) or knob(key).label
+
+
+# Pins and switch-offs, one pair of settings per situation: "pinned.said_no" holds a tactic
+# id ("" for none), "off.said_no" the ids switched off, sorted and comma-separated.
+PINNED, OFF = "pinned", "off"
+TACTIC_KEYS: tuple[str, ...] = tuple(
+    f"{kind}.{situation.value}" for situation in Situation for kind in (PINNED, OFF)
+)
+
+
+def split_tactic_key(key: str) -> tuple[str, Situation] | None:
+    kind, _, situation = key.partition(".")
+    if kind not in (PINNED, OFF) or situation not in Situation.__members__.values():
+        return None
+    return kind, Situation(situation)
+
+
+def tactic_values(prefs: TacticPrefs) -> dict[str, Value]:
+    pinned = prefs.pinned
+    values: dict[str, Value] = {}
+    for situation in Situation:
+        values[f"{PINNED}.{situation.value}"] = pinned.get(situation, "")
+        values[f"{OFF}.{situation.value}"] = ",".join(sorted(prefs.off(situation)))
+    return values
+
+
+def prefs_from_values(values: Mapping[str, Value]) -> TacticPrefs:
+    """The pins and switch-offs among a form's values (other keys ignored)."""
+    pinned: dict[Situation, str | None] = {}
+    off: dict[Situation, frozenset[str]] = {}
+    for key, value in values.items():
+        found = split_tactic_key(key)
+        if found is None or not isinstance(value, str):
+            continue
+        kind, situation = found
+        if kind == PINNED:
+            pinned[situation] = value or None
+        else:
+            off[situation] = frozenset(i for i in value.split(",") if i)
+    return prefs_of(pinned, off)
 
 
 def setting_values(settings: WorkspaceSettings) -> dict[str, Value]:
@@ -115,6 +170,7 @@ def setting_values(settings: WorkspaceSettings) -> dict[str, Value]:
     values: dict[str, Value] = {key: getattr(settings.coach, key) for key in COACH_KEYS}
     values[TZ] = settings.default_tz
     values[REMINDER] = settings.reminder_time
+    values.update(tactic_values(settings.tactics))
     return values
 
 

@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session, selectinload
 from bot import coach
 from bot.coach import TacticChoice
 from bot.coach.questions import Backlog
+from bot.coach.ranking import Ranking, ranked_tactics
 from bot.domain import DecisionKind, Outcome, ProspectFacts, ProspectStatus
 from bot.reps import RepContext
 from bot.team.handover import Handover, handover_of, with_handovers
 from bot.usecases.answers import with_backlogs
+from bot.usecases.ranking import ranking_for, record_of
 from store.models import Decision, Prospect, Touch
 from store.repo import (
     ProspectRecord,
@@ -44,14 +46,18 @@ class DueItem:
     backlog: Backlog | None = None  # its questions, answered and open (bot.usecases.answers)
 
 
-def due_item(prospect: Prospect, ctx: RepContext, on: date) -> DueItem:
+def due_item(
+    prospect: Prospect, ctx: RepContext, on: date, ranking: Ranking | None = None
+) -> DueItem:
     walked_on: list[date] = []
     if prospect.status == ProspectStatus.WALKED_AWAY.value:
         walked = DecisionKind.WALK_AWAY.value
         walked_on = [d.decided_on for d in prospect.decisions if d.kind == walked]
     kept = DecisionKind.KEEP_GOING.value
     kept_on = [d.decided_on for d in prospect.decisions if d.kind == kept]
-    return item_of(prospect, prospect.touches, ctx, on, walked_on=walked_on, kept_on=kept_on)
+    return item_of(
+        prospect, prospect.touches, ctx, on, walked_on=walked_on, kept_on=kept_on, ranking=ranking
+    )
 
 
 def item_of(
@@ -62,6 +68,7 @@ def item_of(
     *,
     walked_on: Sequence[date] = (),
     kept_on: Sequence[date] = (),
+    ranking: Ranking | None = None,
 ) -> DueItem:
     """A prospect (ORM object or plain row) and its touches, oldest first, as a DueItem."""
     facts = prospect_facts(prospect)
@@ -76,7 +83,7 @@ def item_of(
     return DueItem(
         facts=facts,
         version=prospect.version,
-        choices=tuple(coach.tactics_for(facts, history, on, settings)),
+        choices=tuple(ranked_tactics(facts, history, on, settings, ranking)),
         why=coach.due_reason(facts, history, on, settings),
         days_dormant=(on - (facts.last_touch_on or facts.created_on)).days,
         done=done,
@@ -113,10 +120,13 @@ def due_items_for(session: Session, jobs: Sequence[tuple[RepContext, date]]) -> 
     if len(rep_dates) != len(jobs) or any(ctx.workspace.id != workspace_id for ctx, _ in jobs):
         raise ValueError("due_items_for reads one workspace, each rep once")
     by_rep = due_prospects_by_rep(session, workspace_id=workspace_id, rep_dates=rep_dates)
-    items = [
-        sorted((item_of(r.prospect, r.touches, ctx, on) for r in by_rep[ctx.rep.id]), key=urgency)
-        for ctx, on in jobs
-    ]
+    record = record_of(session, jobs[0][0])  # one read for the batch (or the sweep's)
+    items = []
+    for ctx, on in jobs:
+        ranking = ranking_for(ctx, record)
+        rows = by_rep[ctx.rep.id]
+        read = (item_of(r.prospect, r.touches, ctx, on, ranking=ranking) for r in rows)
+        items.append(sorted(read, key=urgency))
     return with_backlogs(session, workspace_id, with_handovers(session, items))
 
 
@@ -134,7 +144,9 @@ def items_by_id(session: Session, ctx: RepContext, ids: list[int], on: date) -> 
         )
     )
     by_id = {p.id: p for p in prospects}
-    items = with_handovers(session, [[due_item(by_id[i], ctx, on) for i in ids if i in by_id]])
+    ranking = ranking_for(ctx, record_of(session, ctx))
+    read = [due_item(by_id[i], ctx, on, ranking) for i in ids if i in by_id]
+    items = with_handovers(session, [read])
     return with_backlogs(session, ctx.workspace.id, items)[0]
 
 
