@@ -8,7 +8,6 @@ import logging
 import pkgutil
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
@@ -19,6 +18,8 @@ from slack_sdk.errors import SlackApiError
 import handlers
 from bot.errors import UserError
 from bot.events_once import once_per_event
+from bot.observability.context import ContextThreadPoolExecutor
+from bot.observability.requests import listener_error, observe_dispatch
 from bot.services import SERVICES_KEY, Services
 from bot.slack_client import make_client
 from bot.verify import VERIFIED_KEY
@@ -42,6 +43,11 @@ class ReviveApp(App):
         super().__init__(**kwargs)
         self.services = services
 
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        if req.mode == "socket_mode":  # HTTP requests are observed by bot/server.py's route
+            return observe_dispatch(req, super().dispatch)
+        return super().dispatch(req)
+
 
 def build_app(services: Services, *, client: WebClient | None = None) -> ReviveApp:
     settings = services.settings
@@ -53,7 +59,8 @@ def build_app(services: Services, *, client: WebClient | None = None) -> ReviveA
         token_verification_enabled=False,
         # Listeners ack first and finish in Bolt's worker threads: Slack's 3-second rule.
         process_before_response=False,
-        listener_executor=ThreadPoolExecutor(
+        # Each listener runs with its request's log context (request and workspace ids).
+        listener_executor=ContextThreadPoolExecutor(
             max_workers=settings.listener_threads, thread_name_prefix="revive-listener"
         ),
         logger=logging.getLogger("slack_bolt"),
@@ -114,6 +121,7 @@ def handle_error(
     if isinstance(error, UserError):
         text = error.message
     else:
+        listener_error(body)  # counted in revive_listener_errors (METRICS=on)
         error_id = uuid.uuid4().hex[:8]
         log.error(
             "unhandled error %s in %s", error_id, body.get("type") or "command", exc_info=error

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.imports.admin import add_export_parser, add_restore_parser, run_export, run_restore
 from bot.imports.cli import add_import_parser, run_import
+from bot.observability.endpoints import start as start_observability
 from bot.services import Services
 from bot.settings import (
     PORT_RANGE,
@@ -171,7 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(require_slack=NEEDS.get(args.command, ()))
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.log_format)
+        start_observability(settings, args)  # METRICS=on, METRICS_PORT
         return run_command(settings, args)
     except ConfigError as error:
         return fail(str(error), EXIT_CONFIG)

@@ -87,6 +87,7 @@ IN_TEAM_NAME = "team_name"
 IN_TEAM_MANAGERS = "team_managers"
 IN_TEAM_REPS = "team_reps"
 IN_TEAM_DELETE = "team_delete"
+IN_TEAM_CHANNEL = "team_report_channel"
 IN_NEW_REP = "new_rep"
 IN_HANDOVER_NOTE = "handover_note"
 # The coach settings modal: one input per CoachSettings field, "coach:<field name>".

@@ -21,6 +21,8 @@ from waitress import create_server
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from bot.app import ReviveApp
+from bot.observability.endpoints import Endpoints
+from bot.observability.requests import Seen, observed_request
 from bot.settings import DEFAULT_MAX_BODY_BYTES
 from bot.verify import VERIFIED_KEY, Admitted, Refusal, SlackDoor
 
@@ -49,17 +51,22 @@ def wsgi_app(
         now=now,
     )
     bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+    # /healthz (with the database) and /metrics (METRICS=on): bot/observability/endpoints.py.
+    settings = app.services.settings if isinstance(app, ReviveApp) else None
+    endpoints = Endpoints.for_settings(settings)
 
     def route(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
-        if path == HEALTH_PATH and method == "GET":
-            start_response("200 OK", [("Content-Type", "text/plain")])
-            return [b"ok"]
+        answer = endpoints.route(method, path, start_response)
+        if answer is not None:
+            return answer
         if path == EVENTS_PATH and method == "POST":
-            verdict = door.admit(environ)
-            if isinstance(verdict, Refusal):
-                return refuse(verdict, environ, start_response)
-            return dispatch(app, verdict, environ, start_response)
+            with observed_request() as seen:  # request id for the logs; metrics
+                verdict = door.admit(environ)
+                if isinstance(verdict, Refusal):
+                    seen.refused()
+                    return refuse(verdict, environ, start_response)
+                return dispatch(app, verdict, environ, start_response, seen)
         # Bolt answers anything else (404; OAuth pages if an OAuth flow is ever configured).
         return bolt(environ, start_response)
 
@@ -67,7 +74,11 @@ def wsgi_app(
 
 
 def dispatch(
-    app: App, admitted: Admitted, environ: dict[str, Any], start_response: StartResponse
+    app: App,
+    admitted: Admitted,
+    environ: dict[str, Any],
+    start_response: StartResponse,
+    seen: Seen | None = None,
 ) -> Iterable[bytes]:
     headers = WsgiHttpRequest(environ).get_headers()
     try:
@@ -81,8 +92,14 @@ def dispatch(
         # Bolt reads ids out of the body while building its context; a verified body whose
         # fields have the wrong shapes is malformed, not a reason for a 500 with a trace.
         reason = f"Bolt could not read the body ({type(error).__name__})"
+        if seen is not None:
+            seen.refused()
         return refuse(Refusal(400, reason), environ, start_response)
+    if seen is not None:
+        seen.admitted(request)
     answer = app.dispatch(request)
+    if seen is not None:
+        seen.answered(answer.status)
     response = WsgiHttpResponse(status=answer.status, headers=answer.headers, body=answer.body)
     start_response(response.status, response.get_headers())
     return response.get_body()

@@ -29,6 +29,7 @@ MAX_LISTENER_THREADS = 256
 # Slack's largest requests (a modal's state) are tens of KB; anything near this is not Slack.
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 
 HOW_TO_GET_TOKENS = (
     "To get them: at https://api.slack.com/apps choose 'Create New App' → 'From an app "
@@ -56,6 +57,10 @@ class Settings:
     scheduler_enabled: bool = True
     listener_threads: int = DEFAULT_LISTENER_THREADS
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    metrics: bool = False  # METRICS=on: GET /metrics (docs/deploy.md "What to watch")
+    metrics_port: int | None = None  # a separate /metrics listener (Socket Mode, scheduler)
+    log_format: str = "text"  # LOG_FORMAT=json: one JSON object per line
+    metrics_dir: str | None = None  # PROMETHEUS_MULTIPROC_DIR: metrics shared by processes
     workers: int = 1
 
     @property
@@ -118,6 +123,10 @@ def load_settings(
         max_body_bytes=_bounded_int(
             get, problems, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1_048_576
         ),
+        metrics=_on_off(get, problems, "METRICS", default=False),
+        metrics_port=_metrics_port(get, problems),
+        log_format=_choice(get, problems, "LOG_FORMAT", LOG_FORMATS),
+        metrics_dir=_metrics_dir(get, problems),
         workers=_bounded_int(get, problems, "WORKERS", 1, *WORKERS_RANGE),
     )
     if problems:
@@ -253,6 +262,33 @@ def database_url_problem(url: str) -> str | None:
     return None
 
 
+def _on_off(get: Getter, problems: list[str], name: str, *, default: bool) -> bool:
+    value = (get(name) or ("on" if default else "off")).lower()
+    if value not in ("on", "off"):
+        problems.append(f"{name} must be 'on' or 'off' (got {value!r})")
+    return value == "on"
+
+
+def _choice(get: Getter, problems: list[str], name: str, choices: Sequence[str]) -> str:
+    value = (get(name) or choices[0]).lower()
+    if value not in choices:
+        problems.append(f"{name} must be one of {', '.join(choices)} (got {value!r})")
+    return value
+
+
+def _metrics_port(get: Getter, problems: list[str]) -> int | None:
+    if get("METRICS_PORT") is None:
+        return None
+    return _bounded_int(get, problems, "METRICS_PORT", DEFAULT_PORT, *PORT_RANGE)
+
+
+def _metrics_dir(get: Getter, problems: list[str]) -> str | None:
+    path = get("PROMETHEUS_MULTIPROC_DIR")
+    if path is not None and not (os.path.isdir(path) and os.access(path, os.W_OK)):
+        problems.append(f"PROMETHEUS_MULTIPROC_DIR must be a writable directory (got {path!r})")
+    return path
+
+
 def _scheduler_enabled(get: Getter, problems: list[str]) -> bool:
     scheduler = (get("REVIVE_SCHEDULER") or "on").lower()
     if scheduler not in ("on", "off"):
@@ -272,11 +308,15 @@ QUIET_LOGGERS = {
 }
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, log_format: str = "text") -> None:
+    from bot.observability.logs import install
+
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        install(handler, log_format)  # tokens masked; LOG_FORMAT=json: one object a line
     for name, quiet in QUIET_LOGGERS.items():
         logging.getLogger(name).setLevel(logging.DEBUG if level == "DEBUG" else quiet)
     logging.getLogger("slack_bolt").addFilter(_drop_token_unused_warning)

@@ -213,8 +213,11 @@ def app_settings(api_url: str, database_url: str, **more: str) -> Settings:
     )
 
 
-def serve_app(database_url: str, fake: FakeSlack, clock: Clock) -> Iterator[LiveApp]:
-    settings = app_settings(fake.api_url, database_url)
+def serve_app(
+    database_url: str, fake: FakeSlack, clock: Clock, **more: str
+) -> Iterator[LiveApp]:
+    """The app over HTTP; `more`: extra settings (METRICS="on", …)."""
+    settings = app_settings(fake.api_url, database_url, **more)
     engine = make_engine(database_url)
     upgrade(engine)
     sessions = make_session_factory(engine)

@@ -30,6 +30,8 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from tests.fakeslack_oauth import FakeOAuth
+
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 DEFAULT_TOKENS = {"xoxb-test-T1": "T1", "xoxb-test-T2": "T2"}
@@ -136,7 +138,11 @@ class FakeSlack:
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
         self.files: dict[str, SlackFile] = {}  # completed uploads, by file id
+        # Channels added with add_channel: conversations.info knows them, and posting in one
+        # the bot is not in is refused. Any other channel id accepts posts, as before.
+        self.conversations: dict[str, dict[str, Any]] = {}
         self._uploads: dict[str, SlackFile] = {}  # announced, not completed yet
+        self.oauth = FakeOAuth(self)  # codes, oauth.v2.access, expiring tokens, auth.revoke
         self._channels: dict[str, list[Message]] = {}
         self._faults: dict[str, Fault] = {}
         self._delays: dict[str, float] = {}
@@ -212,6 +218,16 @@ class FakeSlack:
             user["tz_offset"] = -1
         with self._lock:
             self.users[user_id] = user
+
+    def add_channel(self, channel_id: str, *, name: str | None = None, member: bool = True,
+                    private: bool = False, team_id: str = "T1") -> None:
+        """A channel of the workspace; `member`: the bot was invited (`/invite @Revive`)."""
+        with self._lock:
+            self.conversations[channel_id] = {
+                "id": channel_id, "name": name or channel_id.lower(), "is_channel": True,
+                "is_private": private, "is_member": member, "is_archived": False,
+                "context_team_id": team_id,
+            }
 
     def fail(self, method: str, *, status: int = 429, retry_after: int = 1, times: int = 1,
              error: str | None = None) -> None:
@@ -359,6 +375,11 @@ class FakeSlack:
         with self._changed:
             self.arrivals.append(method)
             self._changed.notify_all()
+        if method in ("oauth.v2.access", "auth.revoke"):  # tests/fakeslack_oauth.py
+            with self._lock:
+                answer = self.oauth.answer(method, token, params, headers)
+            self._record(method, params, token, team_id, 200)
+            return 200, {}, answer
         if method in self._delays:
             time.sleep(self._delays[method])
         fault = self._take_fault(method)
@@ -369,6 +390,8 @@ class FakeSlack:
             return fault.status, extra, {"ok": False, "error": error}
         if team_id is None:
             answer: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
+        elif self.oauth.expired(token):
+            answer = {"ok": False, "error": "token_expired"}
         elif fault is not None:
             answer = {"ok": False, "error": fault.error}
         else:
@@ -562,10 +585,33 @@ class FakeSlack:
     def _m_team_info(self, params: dict[str, Any], team_id: str) -> dict[str, Any]:
         return {"ok": True, "team": {"id": team_id, "name": f"Team {team_id}"}}
 
+    def _refused_channel(self, channel: str, team_id: str) -> dict[str, Any] | None:
+        """Slack's answer to writing in or reading an added channel the bot is not in (a
+        private one it cannot even see), or another workspace's."""
+        known = self.conversations.get(channel)
+        if known is None:
+            return None
+        if known["context_team_id"] != team_id or (known["is_private"] and not known["is_member"]):
+            return {"ok": False, "error": "channel_not_found"}
+        if not known["is_member"]:
+            return {"ok": False, "error": "not_in_channel"}
+        return None
+
+    def _m_conversations_info(self, params: dict[str, Any], team_id: str) -> dict[str, Any]:
+        # Any channel of the workspace, the bot in it or not, except a private one without it.
+        known = self.conversations.get(str(params.get("channel") or ""))
+        refusal = None if known is None else self._refused_channel(known["id"], team_id)
+        if known is None or (refusal is not None and refusal["error"] == "channel_not_found"):
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": dict(known)}
+
     def _m_chat_postMessage(self, params: dict[str, Any], team_id: str) -> dict[str, Any]:
         channel = params.get("channel")
         if not channel:
             return {"ok": False, "error": "channel_not_found"}
+        refusal = self._refused_channel(channel, team_id)
+        if refusal is not None:
+            return refusal
         message = self._message_from(params, "chat.postMessage")
         if isinstance(message, dict):
             return message
@@ -615,6 +661,9 @@ class FakeSlack:
 
     def _m_conversations_history(self, params: dict[str, Any], team_id: str) -> dict[str, Any]:
         channel = self._channel_id(params.get("channel", ""))
+        refusal = self._refused_channel(channel, team_id)
+        if refusal is not None:
+            return refusal
         limit = int(params.get("limit") or 100)
         newest_first = list(reversed(self._channels.get(channel, [])))[:limit]
         with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")

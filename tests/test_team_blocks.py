@@ -13,16 +13,19 @@ from bot import ids
 from bot.blocks.team_modal import FIELD_BLOCKS, TeamForm, team_form_from_state, team_modal
 from bot.blocks.teams import TEAMS_SHOWN_MAX, mention, teams_blocks
 from bot.errors import UserError
-from bot.team.teams import MANAGERS, NAME, REPS, REPS_MAX, Member, TeamListing
+from bot.team.teams import CHANNEL, MANAGERS, NAME, REPS, REPS_MAX, Member, TeamListing
 from tests.fakeslack import blocks_text
 
 
-def team(team_id: int = 1, name: str = "East", reps: int = 2) -> TeamListing:
+def team(
+    team_id: int = 1, name: str = "East", reps: int = 2, channel: str | None = None
+) -> TeamListing:
     return TeamListing(
         id=team_id,
         name=name,
         managers=(Member("UMAX", "Max", True), Member("UOLD", "Old", False)),
         reps=tuple(Member(f"U{n:04d}", None, n % 2 == 0) for n in range(reps)),
+        report_channel=channel,
     )
 
 
@@ -86,6 +89,12 @@ def test_the_new_team_modal_is_valid_and_blank() -> None:
     block_ids = [b.get("block_id") for b in view["blocks"]]
     assert ids.IN_TEAM_DELETE not in block_ids
     assert all("initial_users" not in b.get("element", {}) for b in view["blocks"])
+    [channel] = [b for b in view["blocks"] if b.get("block_id") == ids.IN_TEAM_CHANNEL]
+    assert channel["optional"] and channel["label"]["text"] == "Report channel"
+    assert channel["element"]["type"] == "conversations_select"
+    assert channel["element"]["filter"] == {"include": ["public", "private"]}
+    assert "initial_conversation" not in channel["element"]
+    assert "/invite @Revive" in channel["hint"]["text"]
 
 
 def test_the_edit_modal_is_prefilled_with_the_active_people() -> None:
@@ -97,7 +106,12 @@ def test_the_edit_modal_is_prefilled_with_the_active_people() -> None:
     assert elements[ids.IN_TEAM_NAME]["initial_value"] == "East <3"  # plain text: as typed
     assert elements[ids.IN_TEAM_MANAGERS]["initial_users"] == ["UMAX"]
     assert elements[ids.IN_TEAM_REPS]["initial_users"] == ["U0000"]
+    assert "initial_conversation" not in elements[ids.IN_TEAM_CHANNEL]
     assert ids.IN_TEAM_DELETE in elements
+    with_channel = team_modal(team(7, channel="C0NORTH"))
+    View(**with_channel).to_dict()
+    elements = {b.get("block_id"): b.get("element", {}) for b in with_channel["blocks"]}
+    assert elements[ids.IN_TEAM_CHANNEL]["initial_conversation"] == "C0NORTH"
     assert "East &lt;3" in blocks_text(view["blocks"])  # in mrkdwn: escaped
 
 
@@ -118,10 +132,19 @@ def test_the_parser_reads_what_slack_sends_and_shrugs_at_garbage() -> None:
     assert team_form_from_state({}) == TeamForm("", (), ())
     forged = {ids.IN_TEAM_REPS: {ids.IN_TEAM_REPS: {"selected_users": "U1"}}}
     assert team_form_from_state(forged).reps == ()
+    picked = {ids.IN_TEAM_CHANNEL: {ids.IN_TEAM_CHANNEL: {
+        "type": "conversations_select", "selected_conversation": "C0NORTH"}}}  # fmt: skip
+    assert team_form_from_state(picked).report_channel == "C0NORTH"
+    for garbage in (None, "", 7, ["C1"]):
+        chosen = {ids.IN_TEAM_CHANNEL: {ids.IN_TEAM_CHANNEL: {"selected_conversation": garbage}}}
+        assert team_form_from_state(chosen).report_channel is None
 
 
 def test_every_problem_field_has_an_input() -> None:
-    assert set(FIELD_BLOCKS) == {NAME, MANAGERS, REPS}
+    assert set(FIELD_BLOCKS) == {NAME, MANAGERS, REPS, CHANNEL}
+    view = team_modal(team())
+    block_ids = {b.get("block_id") for b in view["blocks"]}
+    assert set(FIELD_BLOCKS.values()) <= block_ids
 
 
 def test_the_edit_button_value_round_trips_and_forgeries_are_refused() -> None:

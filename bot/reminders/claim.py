@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.observability.metrics import record_digest
 from bot.reminders.report import FAILED, SweepLine, kind_detail
 from bot.reminders.run import SweepRun
 from store import outbox
@@ -73,6 +74,7 @@ def give_up_expired(run: SweepRun) -> None:
         )
     for row in given_up:
         run.report.failed += 1
+        record_digest(row.kind, FAILED, in_doubt=True)  # its last lease ran out unanswered
         run.report.lines.append(
             SweepLine(
                 row.team_id, row.user_id, row.local_date, FAILED, kind_detail(row.kind, row.error)

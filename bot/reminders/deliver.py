@@ -10,6 +10,7 @@ import logging
 
 from slack_sdk import WebClient
 
+from bot.observability.metrics import record_digest
 from bot.reminders.compose import Composed, compose_rows, user_of
 from bot.reminders.plan import Plan
 from bot.reminders.report import CLOSED, FAILED, FOUND, SENT, SKIPPED, SweepLine, kind_detail
@@ -97,6 +98,8 @@ def _line(run: SweepRun, plan: Plan, row: outbox.Claimed, user_id: str, outcome:
           detail: str = "") -> None:  # fmt: skip
     detail = kind_detail(row.kind, detail)
     run.report.lines.append(SweepLine(plan.team_id, user_id, row.local_date, outcome, detail))
+    record_digest(row.kind, outcome, in_doubt=row.in_doubt,
+                  due_at=plan.reminder_at.get(row.rep_id), now=run.services.clock())  # fmt: skip
 
 
 def _fail(run: SweepRun, plan: Plan, row: outbox.Claimed, user_id: str, error: str) -> None:

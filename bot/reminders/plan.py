@@ -6,14 +6,14 @@ their first workday of the week (mornings.report_week_due): a second kind of row
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import UserError
-from bot.reminders.mornings import is_due, morning_facts, report_week_due
+from bot.reminders.mornings import is_due, morning_facts, reminder_instant, report_week_due
 from bot.reminders.run import SweepRun
 from bot.team.recipients import manager_rep_ids
 from bot.workspace_settings import WorkspaceSettings, settings_from_json
@@ -29,6 +29,7 @@ class Plan:
     settings: WorkspaceSettings
     due: list[outbox.DueDigest]
     users: dict[int, str]  # rep id → Slack user id
+    reminder_at: dict[int, datetime] = field(default_factory=dict)  # due rep → today's time
 
     @property
     def dates(self) -> list[date]:
@@ -52,16 +53,18 @@ def plan_workspace(session: Session, run: SweepRun, workspace_id: int) -> Plan |
     managers = manager_rep_ids(session, workspace_id)
     due: list[outbox.DueDigest] = []
     users: dict[int, str] = {}
+    reminder_at: dict[int, datetime] = {}  # what a digest's lateness is measured from
     for rep in reps:
         users[rep.id] = rep.slack_user_id
         facts = morning_facts(rep, settings)
         on = is_due(facts, run.at, settings)
         if on is not None:
             due.append(outbox.DueDigest(rep.id, on, workspace_id))
+            reminder_at[rep.id] = reminder_instant(on, facts.reminder_time, facts.zone)
         week = report_week_due(facts, run.at, settings) if rep.id in managers else None
         if week is not None:
             due.append(outbox.DueDigest(rep.id, week, workspace_id, outbox.WEEKLY_REPORT))
-    return Plan(workspace_id, workspace.team_id, settings, due, users)
+    return Plan(workspace_id, workspace.team_id, settings, due, users, reminder_at=reminder_at)
 
 
 def enqueue(run: SweepRun, plan: Plan) -> int:

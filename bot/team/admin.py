@@ -22,6 +22,7 @@ from bot.reps import profiles_from_slack
 from bot.services import system_clock
 from bot.settings import Settings, load_settings, redact_url
 from bot.slack_client import check_bot_token, make_client
+from bot.team.report_channel import KEEP, ChannelChange, channel_from_slack, checked_channel
 from bot.team.teams import (
     Member,
     TeamSaved,
@@ -38,6 +39,7 @@ from store.repo import ensure_workspace
 EXIT_INPUT = 2  # bot/cli.py's EXIT_CONFIG: fix the command line
 EXIT_SLACK = 4  # bot/cli.py's EXIT_SLACK
 TEAM_ID = re.compile(r"[TE][A-Z0-9]{1,31}")
+NO_CHANNEL = "none (each manager's DM)"
 
 
 def workspace_id(text: str) -> str:
@@ -76,6 +78,12 @@ def add_teams_parser(commands: Any) -> None:
         help='the whole team\'s reps, comma-separated ("" for none); reps of another team '
         "move here, reps left out leave",
     )
+    team_set.add_argument(
+        "--report-channel",
+        metavar="C…",
+        help='the channel id its weekly report goes to instead of each manager\'s DM ("" '
+        "clears it; left out: unchanged); invite the bot first with /invite @Revive",
+    )
     team_list = sub.add_parser("list", help="print the teams with their managers and reps")
     team_list.add_argument("--team-id", type=workspace_id, help="one workspace only")
     team_delete = sub.add_parser("delete", help="delete a team; its reps stay, in no team")
@@ -103,6 +111,9 @@ def _set(settings: Settings, args: argparse.Namespace) -> int:
         or load_settings(require_slack=("SLACK_BOT_TOKEN",)).slack_bot_token
     )
     name, managers, reps = checked_input(args.name, args.managers, args.reps)
+    channel: ChannelChange = (
+        KEEP if args.report_channel is None else checked_channel(args.report_channel)
+    )
     sessions = _sessions_at_head(settings)
     token_team = check_bot_token(token, settings.slack_api_url)
     team_id = args.team_id or token_team
@@ -111,33 +122,40 @@ def _set(settings: Settings, args: argparse.Namespace) -> int:
             f"SLACK_BOT_TOKEN belongs to workspace {token_team}, not {args.team_id}: "
             "use that workspace's token, or leave --team-id out."
         )
+    client = make_client(token, settings.slack_api_url)
+    asked = "users.info"
     try:
-        profiles = profiles_from_slack(
-            make_client(token, settings.slack_api_url), [*managers, *reps]
-        )
+        profiles = profiles_from_slack(client, [*managers, *reps])
+        asked = "conversations.info"
+        channels: dict[str, dict[str, Any] | None] = {}
+        if isinstance(channel, str):  # not KEEP, not cleared: Revive must be in it
+            channels[channel] = channel_from_slack(client, channel)
     except SlackApiError as error:
         code = error.response.get("error") or f"HTTP {error.response.status_code}"
-        return _fail(f"Slack refused users.info ({code}); nothing was changed.", EXIT_SLACK)
+        return _fail(f"Slack refused {asked} ({code}); nothing was changed.", EXIT_SLACK)
     now = system_clock()
     with unit_of_work(sessions) as session:
         workspace = ensure_workspace(session, team_id=team_id, now=now)
-        saved = set_team(session, workspace, name, managers, reps, now, None, profiles=profiles)
-    _print_saved(saved, team_id)
+        saved = set_team(session, workspace, name, managers, reps, now, None, profiles=profiles,
+                         report_channel=channel, channels=channels)  # fmt: skip
+    _print_saved(saved, team_id, channel_given=channel is not KEEP)
     return 0
 
 
-def _print_saved(saved: TeamSaved, team_id: str) -> None:
+def _print_saved(saved: TeamSaved, team_id: str, *, channel_given: bool) -> None:
     team = saved.team
     print(f"{'Created' if saved.created else 'Updated'} team {team.name} in {team_id}.")
     print(f"Managers: {_people(team.managers)}")
     print(f"Reps: {_people(team.reps) or 'none'}")
+    if team.report_channel or channel_given:
+        print(f"Report channel: {team.report_channel or NO_CHANNEL}")
     for member, previous in saved.moved:
         print(f"Moved {member.label()} from {previous}.")
 
 
 def _list(settings: Settings, team_id: str | None) -> int:
     sessions = _sessions_at_head(settings)
-    rows: list[tuple[str, str, str, str]] = []
+    rows: list[tuple[str, str, str, str, str]] = []
     with unit_of_work(sessions) as session:
         query = select(Workspace).order_by(Workspace.team_id)
         if team_id is not None:
@@ -147,17 +165,19 @@ def _list(settings: Settings, team_id: str | None) -> int:
             raise UserError(f"Revive knows no workspace {team_id}; `revive teams list` shows all.")
         for workspace in workspaces:
             for team in list_teams(session, workspace):
+                channel = team.report_channel or "-"
                 rows.append(
-                    (workspace.team_id, team.name, _people(team.managers), _people(team.reps))
-                )
+                    (workspace.team_id, team.name, channel, _people(team.managers),
+                     _people(team.reps))
+                )  # fmt: skip
     if not rows:
         print("No teams yet. Create one: revive teams set NAME --managers U… --reps U…,U…")
         return 0
-    table = [("WORKSPACE", "TEAM", "MANAGERS", "REPS"), *rows]
-    widths = [max(len(row[i]) for row in table) for i in range(3)]
+    table = [("WORKSPACE", "TEAM", "REPORT_CHANNEL", "MANAGERS", "REPS"), *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(4)]
     for row in table:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        print("  ".join([*cells, row[3]]).rstrip())
+        print("  ".join([*cells, row[4]]).rstrip())
     return 0
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.blocks.team_modal import FIELD_BLOCKS, TeamForm, team_modal
 from bot.reps import apply_profile, profile_from_slack, profile_is_admin, profiles_from_slack
+from bot.team.report_channel import channel_from_slack, checked_channel
 from bot.team.teams import (
     NotAnAdmin,
     TeamGone,
@@ -70,6 +71,7 @@ def submit_team(caller: Caller, form: TeamForm, team_id: int | None) -> TeamSubm
         return TeamSubmitted(home=open_home(caller), deleted=deleted)
     try:
         checked_input(form.name, form.managers, form.reps)
+        channel = checked_channel(form.report_channel)
         with unit_of_work(caller.services.sessions) as session:
             if actor is None:  # Slack could not say: the stored flag decides, before lookups
                 known = find_rep_in_team(session, team_id=caller.team_id, user_id=caller.user_id)
@@ -77,6 +79,8 @@ def submit_team(caller: Caller, form: TeamForm, team_id: int | None) -> TeamSubm
                     raise NotAnAdmin()
             unknown = needs_lookup(session, team_id=caller.team_id, user_ids=form.people)
         profiles = profiles_from_slack(caller.client, unknown)
+        # Asked every time one is picked: Revive may have been removed from it since.
+        channels = {channel: channel_from_slack(caller.client, channel)} if channel else {}
         with _as_admin(caller, actor) as req:
             saved = set_team(
                 req.session,
@@ -88,6 +92,8 @@ def submit_team(caller: Caller, form: TeamForm, team_id: int | None) -> TeamSubm
                 req.rep.rep,
                 team_id=team_id,
                 profiles=profiles,
+                report_channel=channel,
+                channels=channels,
             )
     except TeamProblem as problem:
         return TeamSubmitted(errors={FIELD_BLOCKS[problem.field]: problem.message})

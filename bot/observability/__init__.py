@@ -1,0 +1,1 @@
+"""What an operator sees of Revive: metrics, structured logs, the request context, health."""
