@@ -21,7 +21,8 @@ Definitions, for a period [start, end] (both days included):
   logged at or after the try — a later day, or the same day and logged after it — and no
   more than 60 days after the try's day. Touches up to 60 days past the period's end are
   read for this, so a try near the end of a past period keeps its full window; a try of
-  the last 60 days may still revive, and its rate can only go up.
+  the last 60 days may still revive, and its rate can only go up. The definition is
+  bot.coach.revival's, which the tactic ranking counts with too.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ from typing import NamedTuple
 
 from bot import coach
 from bot.coach.counters import REVIVING
+from bot.coach.revival import REVIVAL_WINDOW_DAYS  # the one definition, shared with the ranking
 from bot.domain import Outcome, TouchFacts
 
-REVIVAL_WINDOW_DAYS = 60
 FEW_TRIES = 5  # fewer tries than this: the rate is marked as a small sample
 _OUTCOMES = {outcome.value: outcome for outcome in Outcome}  # a dict look-up, not Enum()
 _REVIVING = frozenset(outcome.value for outcome in REVIVING)
