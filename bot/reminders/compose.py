@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from bot.reminders.plan import Plan
 from bot.reminders.run import BatchComposer, Composer, Digest, SweepRun
 from bot.reps import RepContext, context_for
 from bot.team.report import ComposedReport, compose_report
+from bot.usecases.ranking import tactic_record
 from store import outbox
 from store.models import Rep, Workspace
 
@@ -91,13 +92,27 @@ def compose_rows(run: SweepRun, plan: Plan, rows: list[outbox.Claimed]) -> dict[
                 continue
             to_compose.append((row, rep.slack_user_id))
             jobs.append((context_for(rep, workspace, run.at), row.local_date))
-        digests = run.compose_batch(session, jobs)
+        digests = run.compose_batch(session, _with_record(session, run, plan, jobs))
         for (row, user_id), digest in zip(to_compose, digests, strict=True):
             prepared[row.id] = Composed(user_id, digest, hints.get(row.rep_id))
         return prepared
     finally:
         session.rollback()
         session.close()
+
+
+def _with_record(
+    session: Session, run: SweepRun, plan: Plan, jobs: list[tuple[RepContext, date]]
+) -> list[tuple[RepContext, date]]:
+    """The jobs carrying the workspace's tactic record: read once per workspace and sweep,
+    not once per batch or per rep."""
+    if not jobs:
+        return jobs
+    day = run.at.date()
+    record = plan.tactic_records.get(day)
+    if record is None:
+        record = plan.tactic_records[day] = tactic_record(session, plan.workspace_id, day)
+    return [(replace(ctx, tactic_record=record), on) for ctx, on in jobs]
 
 
 def reps_by_id(session: Session, rep_ids: list[int]) -> dict[int, Rep]:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.coach.ranking import TacticRecord
 from bot.errors import UserError
 from bot.reminders.mornings import is_due, morning_facts, reminder_instant, report_week_due
 from bot.reminders.run import SweepRun
@@ -30,6 +31,9 @@ class Plan:
     due: list[outbox.DueDigest]
     users: dict[int, str]  # rep id → Slack user id
     reminder_at: dict[int, datetime] = field(default_factory=dict)  # due rep → today's time
+    # The workspace's record with each tactic, read once per sweep by the first batch
+    # composed (bot.reminders.compose), keyed by the sweep's UTC day.
+    tactic_records: dict[date, TacticRecord] = field(default_factory=dict, compare=False)
 
     @property
     def dates(self) -> list[date]:
