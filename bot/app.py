@@ -51,10 +51,11 @@ class ReviveApp(App):
 
 def build_app(services: Services, *, client: WebClient | None = None) -> ReviveApp:
     settings = services.settings
+    services, distribution = oauth_parts(services, client)
     app = ReviveApp(
         services=services,
         signing_secret=settings.slack_signing_secret,
-        client=client or make_client(settings.slack_bot_token, settings.slack_api_url),
+        **distribution,
         # auth.test at start would make `serve` fail offline before it can say why.
         token_verification_enabled=False,
         # Listeners ack first and finish in Bolt's worker threads: Slack's 3-second rule.
@@ -78,6 +79,28 @@ def build_app(services: Services, *, client: WebClient | None = None) -> ReviveA
     for module_name in handler_modules():
         importlib.import_module(module_name).register(app)
     return app
+
+
+def oauth_parts(services: Services, client: WebClient | None) -> tuple[Services, dict[str, Any]]:
+    """In OAuth mode: Services with per-workspace tokens, and Bolt's OAuth flow (install
+    pages, authorize from the installation store). Either mode: org-wide Grid requests are
+    answered before authorization (bot/install/grid.py)."""
+    from bot.install.grid import org_wide_guard
+
+    settings = services.settings
+    parts: dict[str, Any] = {"before_authorize": org_wide_guard}
+    config = settings.oauth
+    if config is None:
+        parts["client"] = client or make_client(settings.slack_bot_token, settings.slack_api_url)
+        return services, parts
+    from bot.install.oauth import NOT_INSTALLED_TEXT, oauth_flow, with_installations
+
+    services = with_installations(services)
+    ours = client or make_client(None, settings.slack_api_url)
+    parts["client"] = ours
+    parts["oauth_flow"] = oauth_flow(config, services.tokens, ours)  # type: ignore[arg-type]
+    parts["user_facing_authorize_error_message"] = NOT_INSTALLED_TEXT
+    return services, parts
 
 
 class KeptAck(Ack):

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from dotenv import dotenv_values
 
+from bot.install.config import NO_KEY, SOCKET_MODE_CLASH, OAuthConfig, read_oauth
+
 DEFAULT_DATABASE_URL = "sqlite:///revive.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DATABASE_URL_EXAMPLES = "sqlite:///path.db or postgresql+psycopg://user@host:5432/db"
@@ -50,6 +52,8 @@ class Settings:
     slack_bot_token: str
     slack_signing_secret: str
     slack_app_token: str | None = None
+    # SLACK_CLIENT_ID/SECRET set: OAuth distribution, a token per workspace (bot/install).
+    oauth: OAuthConfig | None = None
     database_url: str = DEFAULT_DATABASE_URL
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int = 3000
@@ -57,11 +61,11 @@ class Settings:
     scheduler_enabled: bool = True
     listener_threads: int = DEFAULT_LISTENER_THREADS
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    workers: int = 1
     metrics: bool = False  # METRICS=on: GET /metrics (docs/deploy.md "What to watch")
     metrics_port: int | None = None  # a separate /metrics listener (Socket Mode, scheduler)
     log_format: str = "text"  # LOG_FORMAT=json: one JSON object per line
     metrics_dir: str | None = None  # PROMETHEUS_MULTIPROC_DIR: metrics shared by processes
-    workers: int = 1
 
     @property
     def socket_mode(self) -> bool:
@@ -72,7 +76,8 @@ class Settings:
         return (
             f"Settings(database_url={redact_url(self.database_url)!r}, "
             f"slack_api_url={self.slack_api_url!r}, port={self.port}, "
-            f"socket_mode={self.socket_mode}, scheduler_enabled={self.scheduler_enabled})"
+            f"socket_mode={self.socket_mode}, oauth={self.oauth is not None}, "
+            f"scheduler_enabled={self.scheduler_enabled})"
         )
 
 
@@ -107,11 +112,20 @@ def load_settings(
     get = _getter(env)
     problems: list[str] = []
     required = SERVE_CREDENTIALS if require_slack is True else tuple(require_slack or ())
+    oauth = read_oauth(get, problems)
+    if oauth is not None:
+        # Each workspace's token comes from its installation, not from SLACK_BOT_TOKEN.
+        required = tuple(name for name in required if name != "SLACK_BOT_TOKEN")
+        if "SLACK_SIGNING_SECRET" in required and not oauth.encryption_keys:
+            problems.append(NO_KEY)
     bot_token, secret, app_token = _slack_credentials(get, required, problems)
+    if oauth is not None and app_token is not None:
+        problems.append(SOCKET_MODE_CLASH)
     settings = Settings(
         slack_bot_token=bot_token or "",
         slack_signing_secret=secret or "",
         slack_app_token=app_token,
+        oauth=oauth,
         database_url=_database_url(get, problems),
         slack_api_url=_slack_api_url(get, problems),
         port=_bounded_int(get, problems, "PORT", DEFAULT_PORT, *PORT_RANGE),
@@ -123,11 +137,11 @@ def load_settings(
         max_body_bytes=_bounded_int(
             get, problems, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1_048_576
         ),
+        workers=_bounded_int(get, problems, "WORKERS", 1, *WORKERS_RANGE),
         metrics=_on_off(get, problems, "METRICS", default=False),
         metrics_port=_metrics_port(get, problems),
         log_format=_choice(get, problems, "LOG_FORMAT", LOG_FORMATS),
         metrics_dir=_metrics_dir(get, problems),
-        workers=_bounded_int(get, problems, "WORKERS", 1, *WORKERS_RANGE),
     )
     if problems:
         raise ConfigError("Revive cannot start: " + "; ".join(problems) + ".")

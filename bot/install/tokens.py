@@ -1,0 +1,77 @@
+"""A workspace's bot token for the sweep and the nightly refresh (Services.tokens), read from
+the installation store and refreshed first when it is about to expire (token rotation).
+
+Requests get theirs from Bolt's InstallationStoreAuthorize, which refreshes the same way;
+both save the refreshed installation, so either one's refresh serves the other.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.oauth.token_rotation import TokenRotator
+
+from bot.install.store import EncryptedInstallationStore
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+# Bolt's default: refresh when the token has less than this left.
+ROTATION_MINUTES = 120
+
+
+class InstallationTokens:
+    """team_id → that workspace's bot token, or None when it is not installed (any more)."""
+
+    def __init__(
+        self,
+        store: EncryptedInstallationStore,
+        rotator: TokenRotator,
+        *,
+        minutes_before_expiration: int = ROTATION_MINUTES,
+    ) -> None:
+        self.store = store
+        self._rotator = rotator
+        self._minutes = minutes_before_expiration
+
+    def __call__(self, team_id: str) -> str | None:
+        installed, enterprise_id = self.store.enterprise_of(team_id)
+        if not installed:
+            return None
+        installation = self.store.find_installation(enterprise_id=enterprise_id, team_id=team_id)
+        if installation is None:
+            bot = self.store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
+            return None if bot is None else bot.bot_token
+        if installation.bot_refresh_token is None:
+            return installation.bot_token
+        try:
+            refreshed = self._rotator.perform_token_rotation(
+                installation=installation, minutes_before_expiration=self._minutes
+            )
+        except SlackTokenRotationError as error:
+            # Slack refused the refresh token (revoked, or the app's secret changed).
+            code = error.api_error.response.get("error")
+            log.error("token refresh for %s failed: %s", team_id, code)
+            return None
+        if refreshed is None:
+            return installation.bot_token
+        self.store.save(refreshed)
+        log.info("bot token of %s refreshed before use", team_id)
+        return refreshed.bot_token
+
+    def forget(self, *, enterprise_id: str | None, team_id: str) -> None:
+        """Uninstalled, or its bot token revoked: the installation and its bot rows go."""
+        self.store.delete_all(enterprise_id=enterprise_id, team_id=team_id)
+
+
+def forget_installation(services: Services, *, enterprise_id: str | None, team_id: str) -> bool:
+    """After app_uninstalled or a revoked bot token: delete the workspace's installation (OAuth
+    mode); True if there was a store to delete from. The sweep skips the workspace anyway
+    (Workspace.token_revoked_at); without the rows, nothing can use the dead token again."""
+    tokens = services.tokens
+    if not isinstance(tokens, InstallationTokens):
+        return False
+    tokens.forget(enterprise_id=enterprise_id, team_id=team_id)
+    log.info("installation of %s deleted", team_id)
+    return True
