@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.imports.admin import add_export_parser, add_restore_parser, run_export, run_restore
 from bot.imports.cli import add_import_parser, run_import
+from bot.install.keys import add_keys_parser, run_keys
 from bot.observability.endpoints import start as start_observability
 from bot.services import Services
 from bot.settings import (
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(commands)
     add_restore_parser(commands)
     add_import_parser(commands)
+    add_keys_parser(commands)
     return parser
 
 
@@ -212,6 +214,8 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
         return run_import(settings, args)
     if args.command == "restore":
         return run_restore(settings, args)
+    if args.command == "keys":
+        return run_keys(settings, args, make_engine(settings.database_url))
     return run_users_refresh(settings)
 
 
@@ -244,12 +248,14 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
         from bot.server_workers import serve_workers
 
         return serve_workers(settings, port=port, workers=workers, no_scheduler=args.no_scheduler)
-    check_bot_token(settings.slack_bot_token, settings.slack_api_url)
+    if settings.oauth is None:  # OAuth mode: each workspace's token is checked on use
+        check_bot_token(settings.slack_bot_token, settings.slack_api_url)
     if settings.slack_app_token is not None:
         check_app_token(settings.slack_app_token, settings.slack_api_url)
     engine = make_engine(settings.database_url)
     services = Services(settings=settings, sessions=make_session_factory(engine))
     app = build_app(services)
+    services = app.services  # OAuth mode: tokens from the installation store
     server = None if settings.socket_mode else listen(app, port)
     upgrade(engine)
     if settings.scheduler_enabled and not args.no_scheduler:
@@ -326,11 +332,16 @@ def _services_at_head(settings: Settings, at: datetime | None) -> Services | Non
         return None
     started = system_clock()
     origin = at or started
-    return Services(
+    services = Services(
         settings=settings,
         sessions=make_session_factory(engine),
         clock=lambda: origin + (system_clock() - started),
     )
+    if settings.oauth is None:
+        return services
+    from bot.install.oauth import with_installations
+
+    return with_installations(services)  # each workspace's token from its installation
 
 
 def run_sweep(settings: Settings, args: argparse.Namespace) -> int:
@@ -390,7 +401,8 @@ def run_users_refresh(settings: Settings) -> int:
     services = _services_at_head(settings, None)
     if services is None:
         return EXIT_CONFIG
-    check_bot_token(settings.slack_bot_token, settings.slack_api_url)
+    if settings.oauth is None:
+        check_bot_token(settings.slack_bot_token, settings.slack_api_url)
     report = refresh_zones(services, now=services.clock())
     print(f"Profiles refreshed (time zone, name, owner/admin flag): {report.summary()}")
     return 0
