@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -202,3 +203,17 @@ def test_the_form_offers_open_questions_something_else_and_the_contract_date() -
     assert (form.question_id, form.fact_date) == ("contract_end", date(2027, 3, 1))
     forged = read_answer_form({IN_FACT_DATE: {IN_FACT_DATE: {"selected_date": "soon"}}})
     assert (forged.question_id, forged.fact_date) == (None, None)
+
+
+def test_the_docs_list_every_question_per_situation_with_its_source() -> None:
+    root = Path(__file__).resolve().parent.parent / "docs"
+    playbook = (root / "playbook.md").read_text(encoding="utf-8")
+    for question in qs.QUESTIONS.values():
+        start = f"| {question.label} | `{question.id}` |"
+        row = next(line for line in playbook.splitlines() if line.startswith(start))
+        assert question.source.author in row and question.source.title in row
+    for situation, ids in qs.BACKLOGS.items():
+        row = next(line for line in playbook.splitlines() if line.startswith(f"| `{situation}`"))
+        labels = [qs.QUESTIONS[i].label for i in ids]
+        assert [row.index(label) for label in labels] == sorted(row.index(x) for x in labels)
+    assert "Find out this time" in (root / "usage.md").read_text(encoding="utf-8")
