@@ -37,7 +37,8 @@ from typing import Any
 import common
 from sqlalchemy import func, select
 
-from bot.imports.plan import apply_import, parse_import, plan_import
+from bot.imports.apply import apply_import
+from bot.imports.plan import parse_import, plan_import
 from bot.imports.reader import read_table
 from bot.imports.rows import DateOrder
 from bot.reps import context_for

@@ -1,9 +1,17 @@
-"""A pipeline worth exporting: two reps, a team, prospects in several situations with
-touches, a walk-away and a keep-going decision, a win, an event that brought one back,
-a settings change, and values a spreadsheet or a CSV writer could trip on."""
+"""Seeding shared by the import and export tests.
+
+`seed_reps`: reps on file in a workspace with the attributes a test needs (time zone,
+display name, admin flag …), whichever way the test reaches the database. `seed_pipeline`:
+a pipeline worth exporting: two reps, a team, prospects in several situations with
+touches, a walk-away and a keep-going decision, a win, an event that brought one back, a
+settings change, and values a spreadsheet or a CSV writer could trip on.
+`seed_every_status`: more of U1's prospects, one in each status our CSV can carry
+(re-engaged, won, walked away, do not contact).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -15,7 +23,7 @@ from bot.domain import DecisionKind, EventKind, Outcome, Situation, WalkAwayReas
 from bot.reps import RepContext, context_for, rep_context
 from bot.usecases.adding import NewProspect, add_prospect
 from bot.usecases.events import announce
-from bot.usecases.outcomes import OutcomeInput, decide, log_outcome
+from bot.usecases.outcomes import OutcomeInput, decide, log_outcome, mark_do_not_contact
 from store.db import unit_of_work
 from store.models import Prospect, Rep, SettingsChange, Team, TeamManager
 
@@ -67,9 +75,25 @@ PROSPECTS_U2: list[NewProspect] = [
 ]
 
 
-def rep(session: Session, user_id: str, now: datetime = NOW) -> RepContext:
-    ctx = rep_context(session, team_id="T1", user_id=user_id, now=now)
+def rep(session: Session, user_id: str, now: datetime = NOW, team_id: str = "T1") -> RepContext:
+    ctx = rep_context(session, team_id=team_id, user_id=user_id, now=now)
     return context_for(ctx.rep, ctx.workspace, now)
+
+
+def seed_reps(
+    sessions: sessionmaker[Session],
+    people: Mapping[str, Mapping[str, Any]],
+    *,
+    team_id: str = "T1",
+    now: datetime = NOW,
+) -> None:
+    """Each user a rep on file in `team_id`, with the Rep attributes given (tz, display_name,
+    is_admin, …); the workspace is created on first sight."""
+    with unit_of_work(sessions) as session:
+        for user_id, attributes in people.items():
+            ctx = rep(session, user_id, now, team_id)
+            for name, value in attributes.items():
+                setattr(ctx.rep, name, value)
 
 
 def _log(
@@ -104,11 +128,14 @@ def _facts(prospect: Prospect) -> Any:
 
 def seed_pipeline(sessions: sessionmaker[Session], now: datetime = NOW) -> None:
     """Workspace T1: reps U1 and U2 with prospects, history and a team (see module doc)."""
+    seed_reps(sessions, {
+        "U1": {"tz": "America/New_York", "reminder_time": time(8, 30),
+               "display_name": "Riley Rep"},
+        "U2": {"tz": "Europe/Paris", "is_admin": True, "paused_until": date(2026, 12, 1),
+               "workdays": "0,1,2,3"},
+    }, now=now)  # fmt: skip
     with unit_of_work(sessions) as session:
         u1, u2 = rep(session, "U1", now), rep(session, "U2", now)
-        u1.rep.tz, u1.rep.reminder_time = "America/New_York", time(8, 30)
-        u1.rep.display_name, u2.rep.tz, u2.rep.is_admin = "Riley Rep", "Europe/Paris", True
-        u2.rep.paused_until, u2.rep.workdays = date(2026, 12, 1), "0,1,2,3"
         u1.workspace.settings = {"default_tz": "America/New_York", "digest_cutoff_hours": 3}
         u1.workspace.name = "Acme Sales"
         team = Team(
@@ -194,3 +221,36 @@ def _history(sessions: sessionmaker[Session], now: datetime) -> None:
 
 def rep_ids(session: Session) -> dict[str, int]:
     return {r.slack_user_id: r.id for r in session.scalars(select(Rep))}
+
+
+# U1's prospects, one per status our CSV carries besides dormant.
+EVERY_STATUS_U1: list[NewProspect] = [
+    NewProspect("Rita Gold", "Stark Industries", Situation.WENT_QUIET, email="rita@stark.example"),
+    NewProspect("Otto Brandt", "Cyberdyne", Situation.SAID_NO, stated_reason="No budget"),
+    NewProspect("Nina Sky", "Tyrell Corp", Situation.BIG_COMPANY, note="Asked us to stop"),
+    NewProspect("Carl Vance", "Oscorp", Situation.WENT_QUIET),
+    NewProspect("Ola Berg", "Massive Dynamic", Situation.WENT_QUIET),
+]
+
+
+def seed_every_status(sessions: sessionmaker[Session], now: datetime = NOW) -> None:
+    """Added on `now`, then on the next day: Rita re-engaged, Otto walked away (said no,
+    final), Nina asked not to be contacted (walked away for good), Carl won and then asked
+    not to be contacted (a customer keeps its status), Ola won."""
+    with unit_of_work(sessions) as session:
+        u1 = rep(session, "U1", now)
+        added = {new.name: add_prospect(session, u1, new, now=now).prospect
+                 for new in EVERY_STATUS_U1}  # fmt: skip
+    later = now + timedelta(days=1)
+    with unit_of_work(sessions) as session:
+        u1 = rep(session, "U1", later)
+        by_name = {n: session.get_one(Prospect, p.id) for n, p in added.items()}
+        _log(session, u1, by_name["Rita Gold"], Outcome.RE_ENGAGED, later,
+             learned="Meeting booked for the pilot")  # fmt: skip
+        otto = by_name["Otto Brandt"]
+        decide(session, u1, prospect_id=otto.id, version=otto.version,
+               kind=DecisionKind.WALK_AWAY, reason=WalkAwayReason.SAID_NO_FINAL, now=later)
+        _log(session, u1, by_name["Carl Vance"], Outcome.WON, later)
+        _log(session, u1, by_name["Ola Berg"], Outcome.WON, later)
+        for name in ("Nina Sky", "Carl Vance"):
+            mark_do_not_contact(session, u1, prospect_id=by_name[name].id, now=later)

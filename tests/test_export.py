@@ -19,6 +19,9 @@ from bot.imports.columns import (
     EXPORT_HEADERS,
     FORMULA_STARTS,
     OWNER_HEADER,
+    WALK_AWAY_REASON_HEADER,
+    WALKED_AWAY_ON_HEADER,
+    YES,
     guard_cell,
     unguard_cell,
 )
@@ -51,10 +54,11 @@ def test_guard_cell(value: str, cell: str) -> None:
 
 def test_the_headers_are_ours_and_each_maps_to_a_prospect_column() -> None:
     assert EXPORT_HEADERS[0] == "Name" and EXPORT_HEADERS[-1] == OWNER_HEADER
-    assert set(EXPORT_FIELDS) == set(EXPORT_HEADERS) - {OWNER_HEADER}
+    decision = {WALK_AWAY_REASON_HEADER, WALKED_AWAY_ON_HEADER}  # from the walk-away decision
+    assert set(EXPORT_FIELDS) == set(EXPORT_HEADERS) - {OWNER_HEADER, *decision}
     columns = set(Prospect.__table__.columns.keys())
     assert set(EXPORT_FIELDS.values()) <= columns
-    assert set(EXPORT_FIELDS) >= DATE_HEADERS
+    assert set(EXPORT_FIELDS) | decision >= DATE_HEADERS
 
 
 # --- revive export --------------------------------------------------------------------
@@ -93,6 +97,8 @@ def stored(url: str, owner: str | None = None) -> list[tuple[Prospect, str]]:
 
 def as_stored(header: str, text: str) -> object:
     """A cell read back the way an importer must: unguarded, dates parsed, '' is nothing."""
+    if header == "Do not contact":
+        return {YES: True, "": False}[text]
     if text == "":
         return None
     if header in DATE_HEADERS:

@@ -13,17 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import Situation
+from bot.imports import apply as applying
 from bot.imports import plan as planning
-from bot.imports.plan import (
-    ImportPlan,
-    apply_import,
-    parse_import,
-    plan_import,
-    preview_lines,
-    report_csv,
-    summarize,
-)
+from bot.imports.apply import apply_import
+from bot.imports.plan import ImportPlan, parse_import, plan_import
 from bot.imports.rows import DateOrder
+from bot.imports.summary import preview_lines, report_csv, summarize
 from bot.reps import RepContext, context_for
 from bot.usecases.adding import NewProspect, add_prospect
 from store.db import make_engine, make_session_factory, unit_of_work
@@ -146,7 +141,7 @@ def test_every_ready_row_goes_in_one_transaction(
             raise RuntimeError("the database went away")
         return add_prospect(*args, **kwargs)
 
-    monkeypatch.setattr(planning, "add_prospect", failing)
+    monkeypatch.setattr(applying, "add_prospect", failing)
     text = "Name,Company,Situation\n" + "".join(f"P{i},C{i},said no\n" for i in range(5))
     with pytest.raises(RuntimeError):
         run(sessions, text)

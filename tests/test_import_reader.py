@@ -194,9 +194,9 @@ def test_headers_match_whatever_their_case_spacing_and_punctuation(
 
 
 def test_unknown_headers_are_ignored_and_repeated_fields_keep_file_order() -> None:
-    columns = map_columns(["Lead Status", "Record ID", "Deal Stage", "", "Next touch"])
+    columns = map_columns(["Lead Status", "Record ID", "Deal Stage", "", "Create Date"])
     assert columns.fields == {"status": (0, 2)}
-    assert columns.ignored == ("Record ID", "Next touch")
+    assert columns.ignored == ("Record ID", "Create Date")
     assert header_key(" Deal – Stage ") == "dealstage"
 
 

@@ -16,14 +16,13 @@ from bot.imports.rows import (
     Candidate,
     DateOrder,
     DateReading,
-    competitor_named,
     date_cells,
     decide_order,
     order_for_zone,
-    place,
     read_candidates,
     read_date,
 )
+from bot.imports.situations import competitor_named, place
 
 TODAY = date(2026, 11, 24)
 US = DateReading(DateOrder.MONTH_FIRST)

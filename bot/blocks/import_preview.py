@@ -1,5 +1,5 @@
 """The CSV import's surfaces: the upload modal, the preview DM with Import / Cancel, and the
-answer once imported. Pure: plain values in (bot.imports.plan.ImportSummary), dicts out."""
+answer once imported. Pure: plain values in (bot.imports.summary.ImportSummary), dicts out."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.state import Values, element_state
-from bot.imports.plan import ImportSummary
 from bot.imports.reader import MAX_ROWS
+from bot.imports.summary import ImportSummary
 from bot.mrkdwn import escape, md, plain, truncate
 from bot.parsing.dates import format_date
 

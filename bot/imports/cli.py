@@ -28,19 +28,12 @@ from bot.imports.admin import (
     restore_file,
     slack_id,
 )
+from bot.imports.apply import apply_import
 from bot.imports.flow import lookup_people
-from bot.imports.plan import (
-    ImportPlan,
-    apply_import,
-    owner_emails,
-    parse_import,
-    plan_import,
-    preview_lines,
-    report_csv,
-    summarize,
-)
+from bot.imports.plan import ImportPlan, owner_emails, parse_import, plan_import
 from bot.imports.reader import MAX_BYTES
 from bot.imports.rows import DateOrder, order_for_zone
+from bot.imports.summary import preview_lines, report_csv, summarize
 from bot.reps import RepContext, context_for
 from bot.services import system_clock
 from bot.settings import Settings

@@ -1,7 +1,8 @@
 """Our own export's CSV columns: defined once, written by the exporter, read by the importer.
 
 `EXPORT_HEADERS` is the header row in order; `EXPORT_FIELDS` maps each header to the
-prospect attribute it carries (Owner is the rep's Slack user id, not an attribute).
+prospect attribute it carries. Owner (the rep's Slack user id) and the walk-away's reason
+and day (from the prospect's latest walk-away decision) are not prospect attributes.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ EXPORT_HEADERS: tuple[str, ...] = (
     "Next touch",
     "Last touch",
     "Last learned",
+    "Walk-away reason",
+    "Walked away on",
+    "Do not contact",
     "Owner",
 )
 
@@ -51,8 +55,14 @@ EXPORT_FIELDS: dict[str, str] = {
     "Next touch": "next_touch_on",
     "Last touch": "last_touch_on",
     "Last learned": "last_learned",
+    "Do not contact": "do_not_contact",
 }
 OWNER_HEADER = "Owner"
+# The latest walk-away decision of a walked-away prospect: its reason and its day.
+WALK_AWAY_REASON_HEADER = "Walk-away reason"
+WALKED_AWAY_ON_HEADER = "Walked away on"
+# How a true flag is written ("" for false): a word a spreadsheet leaves alone.
+YES = "yes"
 # Headers whose cells are ISO dates (YYYY-MM-DD).
 DATE_HEADERS: frozenset[str] = frozenset(
     {
@@ -62,6 +72,7 @@ DATE_HEADERS: frozenset[str] = frozenset(
         "Proposal expires",
         "Next touch",
         "Last touch",
+        "Walked away on",
     }
 )
 
@@ -116,21 +127,31 @@ PROPOSAL_EXPIRES_ON = "proposal_expires_on"
 REFERRER = "referrer"
 NOTE = "note"
 OWNER = "owner"
+# Only Revive's own export has these: where the coach stands with each prospect. A file with
+# any of them is read as our export (bot.imports.history): its Status is Revive's own.
+NEXT_TOUCH = "next_touch"
+LAST_TOUCH = "last_touch"
+LAST_LEARNED = "last_learned"
+WALK_AWAY_REASON = "walk_away_reason"
+WALKED_AWAY_ON = "walked_away_on"
+DO_NOT_CONTACT = "do_not_contact"
+HISTORY_FIELDS = (NEXT_TOUCH, LAST_TOUCH, LAST_LEARNED, WALK_AWAY_REASON, WALKED_AWAY_ON,
+                  DO_NOT_CONTACT)  # fmt: skip
 
-# Our export's prospect attributes that an import reads (Next touch, Last touch, Last
-# learned: the coach starts an imported prospect afresh, and a last touch is no decision).
-# Its Status is read like a CRM's.
+# Our export's prospect attributes → the field each fills on import.
 _EXPORT_FIELD: dict[str, str] = {
     "name": NAME, "company": COMPANY, "email": EMAIL, "phone": PHONE, "situation": SITUATION,
     "stated_reason": STATED_REASON, "competitor": COMPETITOR,
     "missing_feature": MISSING_FEATURE, "contract_end": CONTRACT_END,
     "decision_date": DECISION_DATE, "proposal_sent_on": PROPOSAL_SENT_ON,
     "proposal_expires_on": PROPOSAL_EXPIRES_ON, "referrer": REFERRER, "note": NOTE,
-    "status": STATUS,
+    "status": STATUS, "next_touch_on": NEXT_TOUCH, "last_touch_on": LAST_TOUCH,
+    "last_learned": LAST_LEARNED, "do_not_contact": DO_NOT_CONTACT,
 }
 
 IMPORT_DATE_FIELDS = (
-    CONTRACT_END, DECISION_DATE, LAST_ACTIVITY, PROPOSAL_SENT_ON, PROPOSAL_EXPIRES_ON
+    CONTRACT_END, DECISION_DATE, LAST_ACTIVITY, PROPOSAL_SENT_ON, PROPOSAL_EXPIRES_ON,
+    NEXT_TOUCH, LAST_TOUCH, WALKED_AWAY_ON,
 )
 
 # (source, header as that source writes it, field). Within a field, the file's own column
@@ -139,6 +160,8 @@ HEADERS: tuple[tuple[str, str, str], ...] = (
     # Revive's own export (EXPORT_HEADERS above), then the add form's words.
     *(("Revive", header, _EXPORT_FIELD[attribute]) for header, attribute in
       EXPORT_FIELDS.items() if attribute in _EXPORT_FIELD),
+    ("Revive", WALK_AWAY_REASON_HEADER, WALK_AWAY_REASON),
+    ("Revive", WALKED_AWAY_ON_HEADER, WALKED_AWAY_ON),
     ("Revive", OWNER_HEADER, OWNER),
     ("Revive", "What they said", STATED_REASON),
     ("Revive", "Decided on", DECISION_DATE),

@@ -23,19 +23,12 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks import import_preview as blocks
 from bot.errors import UserError
+from bot.imports.apply import apply_import
 from bot.imports.fetch import REINSTALL, SlackUpload, fetch_upload
-from bot.imports.plan import (
-    Parsed,
-    apply_import,
-    file_digest,
-    owner_emails,
-    parse_import,
-    plan_import,
-    report_csv,
-    summarize,
-)
+from bot.imports.plan import Parsed, file_digest, owner_emails, parse_import, plan_import
 from bot.imports.reader import ImportRefused
 from bot.imports.rows import DateOrder, order_for_zone
+from bot.imports.summary import report_csv, summarize
 from bot.team.roles import is_manager
 from bot.team.upload import UPLOAD_ERRORS
 from bot.usecases.request import Caller, rep_request

@@ -1,9 +1,7 @@
 """One imported row → a prospect to add, or the reasons it needs attention. Pure.
 
-The situation comes from a Situation column, or else is inferred from the lost reason, or
-else from the status columns, with the words `/revive add` understands (price, budget → said
-no; went with a competitor → chose a competitor; no response → went quiet …). A status that
-says only that the deal is open or lost places nothing; a won deal is not dormant.
+The situation is placed by bot.imports.situations; a row of Revive's own export also brings
+back where the coach stood with the prospect (bot.imports.history).
 
 Dates: ISO (2026-03-04), US (03/04/2026) and European (04/03/2026, 04.03.2026), with or
 without a time after them. Whether 03/04 is March 4 or April 3 is decided once per file,
@@ -18,14 +16,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
 
 from bot.domain import Situation
 from bot.imports import columns as col
 from bot.imports.columns import ColumnMap
+from bot.imports.history import History, is_ours, read_history
 from bot.imports.reader import Table
+from bot.imports.situations import competitor_named, feature_named, place
 from bot.parsing.dates import parse_date
-from bot.parsing.quick_add import situation_in as _situation_in
 from bot.usecases.adding import NewProspect, problems_with
 
 
@@ -156,84 +154,6 @@ def _make(year: int, month: int, day: int, text: str) -> date:
         raise BadDate(f"'{text}' is not a date") from None
 
 
-# --- the situation ---------------------------------------------------------------------
-
-# Statuses that say where a deal is, not why it went dormant: they place nothing.
-_PLACES_NOTHING = frozenset(
-    {
-        "lost", "closed lost", "closedlost", "deal lost", "open", "new", "open deal",
-        "in progress", "closed", "deleted", "dormant", "other", "unknown", "none", "n a",
-        "attempted to contact", "connected", "unqualified", "prospecting", "qualification",
-        "needs analysis", "lead", "contacted",
-    }
-)  # fmt: skip
-_NOT_DORMANT = {
-    "won": "the deal is won",
-    "closed won": "the deal is won",
-    "closedwon": "the deal is won",
-    "deal won": "the deal is won",
-    "revived": "they are active again (revived)",
-    "walked away": "you walked away from them on purpose",
-}
-_COMPETITOR_NAMED = re.compile(
-    r"\b(?:went with|chose|lost to|signed with|bought from|switched to|moved to|picked)\s+"
-    r"(?:a |an |the )?(?P<name>[^,;.()]+)",
-    re.IGNORECASE,
-)
-_NOT_A_NAME = re.compile(r"\b(?:competitor|competition|another|other|someone|vendor)\b", re.I)
-
-
-def _plain(text: str) -> str:
-    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
-
-
-# A CRM export repeats the same few statuses and reasons thousands of times.
-situation_in = lru_cache(maxsize=4096)(_situation_in)
-
-
-@dataclass(frozen=True, slots=True)
-class Placed:
-    situation: Situation | None
-    problem: str | None = None
-
-
-def place(situation_text: str, lost_reason: str, statuses: Iterable[str]) -> Placed:
-    """The situation a row describes, or why it can't be placed."""
-    statuses = [s for s in statuses if s]
-    for status in statuses:
-        why = _NOT_DORMANT.get(_plain(status))
-        if why is not None:
-            return Placed(None, f"Status '{status}': {why}; only dormant prospects are imported")
-    if situation_text:
-        situation = situation_in(situation_text)
-        if situation is None:
-            return Placed(None, f"Situation '{situation_text}' is not one Revive knows")
-        return Placed(situation)
-    for text in (lost_reason, *statuses):
-        if text and _plain(text) not in _PLACES_NOTHING:
-            situation = situation_in(text)
-            if situation is not None:
-                return Placed(situation)
-    seen = ", ".join(f"'{t}'" for t in (lost_reason, *statuses) if t)
-    said = f" ({seen}: no situation Revive knows)" if seen else ""
-    return Placed(None, f"Can't tell why they went dormant{said}: add a Situation column")
-
-
-def competitor_named(reason: str) -> str | None:
-    """'Went with Globex' → 'Globex'; None for 'went with a competitor'."""
-    match = _COMPETITOR_NAMED.search(reason)
-    if match is None:
-        return None
-    name = match["name"].strip(" -–:")
-    return None if not name or _NOT_A_NAME.search(name) else name
-
-
-def feature_named(reason: str) -> str | None:
-    """'Missing feature: SSO' → 'SSO'."""
-    _, colon, rest = reason.partition(":")
-    return rest.strip() or None if colon else None
-
-
 # --- a row -----------------------------------------------------------------------------
 
 
@@ -246,6 +166,7 @@ class Candidate:
     new: NewProspect
     owner: str  # the owner cell as written ('' when none)
     problems: tuple[str, ...] = ()
+    history: History | None = None  # a row of our own export: where the coach stood
 
     @property
     def ready(self) -> bool:
@@ -297,12 +218,18 @@ def read_row(
     if not company:
         problems.append("No company")
     lost_reason = first(col.LOST_REASON)
-    placed = place(first(col.SITUATION), lost_reason, cells.get(col.STATUS, ()))
+    later: list[str] = []  # said after the situation's problem, in the columns' order
+    dates = _dates(cells, headers, columns, reading, today, later)
+    # Our own export's Status is Revive's, not a CRM's: it says where the prospect is.
+    ours = is_ours(columns)
+    history = read_history(first, dates, today, later) if ours else None
+    statuses = () if ours else cells.get(col.STATUS, ())
+    placed = place(first(col.SITUATION), lost_reason, statuses)
     if placed.problem:
         problems.append(placed.problem)
-    dates = _dates(cells, headers, columns, reading, today, problems)
+    problems += later
     decision = dates.get(col.DECISION_DATE) or dates.get(col.LAST_ACTIVITY)
-    if decision is not None and decision > today:  # a close date still ahead is a plan
+    if not ours and decision is not None and decision > today:  # a CRM's close date: a plan
         decision = None
     situation = placed.situation
     new = NewProspect(
@@ -326,7 +253,7 @@ def read_row(
         # An empty name or company and a missing situation were said above, in a row's words.
         if field != "situation" and (field not in ("name", "company") or getattr(new, field)):
             problems.append(_reason(field, text))
-    return Candidate(number, index, new, first(col.OWNER), tuple(problems))
+    return Candidate(number, index, new, first(col.OWNER), tuple(problems), history)
 
 
 CHOSE = (Situation.CHOSE_COMPETITOR, Situation.COMPETITOR_CONTRACT,
