@@ -8,11 +8,16 @@ or timeout) first reads the conversation's recent history: a summary with this p
 metadata is not posted again, and a chart whose file name is already shared after it is not
 uploaded again. So a crash between any two calls, or between the last upload and marking the
 row sent, costs no duplicate: the next attempt finds what is there and sends the rest.
+
+A team's report channel Revive cannot post in (not invited, gone, archived) does not lose
+the report: that part goes to the DM of each of the team's managers instead, opened by a
+line saying how to let Revive into the channel (bot.team.report.channel_fallback).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from urllib.error import URLError
@@ -25,7 +30,8 @@ from bot.reminders.claim import LeaseLost, keep_lease
 from bot.reminders.run import SweepRun
 from bot.reminders.slack import HISTORY_LIMIT, REP_ERRORS, WORKSPACE_ERRORS, Posted
 from bot.team.recipients import DM
-from bot.team.report import ComposedReport, ReportPart, report_metadata
+from bot.team.report import ComposedReport, ReportPart, channel_fallback, report_metadata
+from bot.team.teams import USER_ID
 from bot.team.upload import upload_chart
 
 # A report row's own troubles, not the workspace's: digests go on while they are fixed.
@@ -35,6 +41,7 @@ SCOPE_HINT = (
 )
 CHANNEL_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 NETWORK_ERRORS = (TimeoutError, URLError, ConnectionError, OSError)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,6 +57,7 @@ class ReportPost:
     monday: date
     dm_hint: str | None  # the manager's DM id, when an earlier digest told us
     posted_anything: bool = False
+    dms: dict[str, str] = field(default_factory=dict)  # other managers' DM ids (fallbacks)
 
 
 def post_report(
@@ -101,11 +109,32 @@ def post_part(post: ReportPost, part: ReportPart, in_doubt: bool) -> Posted:
             if status >= 500:
                 check_first, error = True, f"Slack {status} {code}"
                 continue
+            if part.fallback and code in CHANNEL_ERRORS:
+                return post_fallback(post, part, code, in_doubt)
             return refused(code, part)
         except NETWORK_ERRORS as failure:
             # Any of the calls may have landed: look in the conversation before trying again.
             check_first, error = True, f"network: {failure}"
     return Posted(error=f"{error} after {run.options.post_tries} tries")
+
+
+def post_fallback(post: ReportPost, part: ReportPart, code: str, in_doubt: bool) -> Posted:
+    """The channel refused the part: each of its managers gets it in their DM instead. The
+    first DM's conversation and ts stand for the part."""
+    log.warning("weekly report for %s refused (%s): sent to %d managers' DMs instead",
+                part.channel, code, len(part.fallback))  # fmt: skip
+    first: Posted | None = None
+    for user_id in part.fallback:
+        result = post_part(post, channel_fallback(part, user_id, code), in_doubt)
+        if result.workspace_down:
+            return result
+        if result.ts is None or result.channel is None:
+            # Failing the row: the next attempt looks first, so what went out is not resent.
+            return Posted(error=f"{code} in <#{part.channel}>, then {result.error} in the "
+                          f"DM of {user_id}")  # fmt: skip
+        first = first or result
+    assert first is not None, "a channel part's fallback names its sender at least"
+    return first
 
 
 def send_part(post: ReportPost, part: ReportPart, check_first: bool) -> Posted:
@@ -125,7 +154,7 @@ def send_part(post: ReportPost, part: ReportPart, check_first: bool) -> Posted:
         conversation, summary_ts = str(reply["channel"]), str(reply["ts"])
         post.posted_anything = True
     assert conversation is not None
-    if part.key == DM:
+    if part.key == DM or part.channel == post.user_id:
         post.dm_hint = conversation
     for chart in part.charts:
         if chart.filename in shared:
@@ -147,11 +176,21 @@ def pace(post: ReportPost) -> None:
 
 
 def conversation_of(post: ReportPost, part: ReportPart) -> str:
-    if part.key != DM:
-        return part.channel
-    if post.dm_hint is None:
-        post.dm_hint = str(post.client.conversations_open(users=post.user_id)["channel"]["id"])
-    return post.dm_hint
+    """The conversation a part is posted in: a channel as it is, a DM opened by user id."""
+    user_id = post.user_id if part.key == DM else part.channel
+    if not USER_ID.fullmatch(user_id):
+        return user_id
+    if user_id == post.user_id:
+        if post.dm_hint is None:
+            post.dm_hint = open_dm(post, user_id)
+        return post.dm_hint
+    if user_id not in post.dms:
+        post.dms[user_id] = open_dm(post, user_id)
+    return post.dms[user_id]
+
+
+def open_dm(post: ReportPost, user_id: str) -> str:
+    return str(post.client.conversations_open(users=user_id)["channel"]["id"])
 
 
 def find_report(
@@ -190,7 +229,7 @@ def refused(code: str, part: ReportPart) -> Posted:
         return Posted(error=f"missing_scope: {SCOPE_HINT}")
     if code in WORKSPACE_ERRORS:
         return Posted(error=code, workspace_down=True)
-    if part.key != DM and code in CHANNEL_ERRORS:
+    if part.key != DM and code in CHANNEL_ERRORS and not USER_ID.fullmatch(part.channel):
         return Posted(error=f"{code}: invite the app to <#{part.channel}> with /invite @Revive")
     if part.key == DM and code in REP_ERRORS:
         return Posted(error=code, rep_unknown=True)

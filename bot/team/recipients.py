@@ -111,3 +111,20 @@ def destinations(session: Session, manager: Rep) -> list[Destination]:
     found = [Destination(DM, manager.slack_user_id, tuple(in_dm))] if in_dm else []
     found += [Destination(c, c, tuple(v)) for c, v in sorted(in_channels.items())]
     return found
+
+
+def fallback_user_ids(session: Session, destination: Destination, sender: Rep) -> tuple[str, ...]:
+    """Who gets a channel's part in their DM when Revive cannot post in the channel: the
+    active managers of its teams, the sender first (an admin, for a team nobody manages)."""
+    team_ids = [view.team_id for view in destination.views if view.team_id is not None]
+    managers = session.scalars(
+        select(Rep.slack_user_id)
+        .join(TeamManager, TeamManager.rep_id == Rep.id)
+        .where(
+            TeamManager.team_id.in_(team_ids),
+            Rep.workspace_id == sender.workspace_id,
+            Rep.deactivated_at.is_(None),
+        )
+        .order_by(Rep.id)
+    )
+    return tuple(dict.fromkeys([sender.slack_user_id, *managers]))

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from bot import ids
 from bot.blocks.weekly_report import report_blocks, report_text
 from bot.errors import UserError
-from bot.mrkdwn import unescape
-from bot.team.recipients import Destination, destinations
+from bot.mrkdwn import md, unescape
+from bot.team.recipients import Destination, destinations, fallback_user_ids
 from bot.team.roles import EVERYONE, TeamView, team_by_name, team_rep_ids
 from bot.team.weekly import ReportWeek, TeamReport, team_reports
 from bot.workspace_settings import settings_from_json
@@ -41,6 +41,8 @@ class ReportPart:
     text: str
     blocks: list[dict[str, Any]]
     charts: tuple[Chart, ...]
+    # A channel's part: the user ids whose DMs get it if Revive cannot post in the channel.
+    fallback: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,14 +74,20 @@ def compose_report(
     """The report sent in the week starting `monday`: about the week before."""
     week = ReportWeek.before(monday)
     parts = tuple(
-        compose_part(session, workspace, destination, week, now)
+        compose_part(session, workspace, destination, week, now, sender=manager)
         for destination in destinations(session, manager)
     )
     return ComposedReport(week, parts, teams=sum(len(part.charts) for part in parts))
 
 
 def compose_part(
-    session: Session, workspace: Workspace, to: Destination, week: ReportWeek, now: datetime
+    session: Session,
+    workspace: Workspace,
+    to: Destination,
+    week: ReportWeek,
+    now: datetime,
+    *,
+    sender: Rep | None = None,
 ) -> ReportPart:
     teams = team_reports(
         session,
@@ -90,8 +98,37 @@ def compose_part(
         now=now,
     )
     charts = tuple(chart_of(team) for team in teams)
+    fallback = fallback_user_ids(session, to, sender) if sender and not to.is_dm else ()
     return ReportPart(to.key, to.channel, report_text(week, teams), report_blocks(week, teams),
-                      charts)  # fmt: skip
+                      charts, fallback)  # fmt: skip
+
+
+# Why Revive could not post in a report channel, as the managers are told.
+CHANNEL_TROUBLE = {
+    "not_in_channel": "Revive is not in that channel",
+    "channel_not_found": "Slack finds no such channel that Revive can see (a private channel "
+    "Revive was never invited to looks like that)",
+    "is_archived": "that channel is archived",
+}
+
+
+def channel_fallback(part: ReportPart, user_id: str, code: str) -> ReportPart:
+    """A channel's part for one manager's DM, opened by one line on why it is there and how
+    to let Revive into the channel. Its key names both, for the in-doubt look."""
+    channel = f"<#{part.channel}>"
+    fix = (
+        "pick another report channel with *Edit* under *Teams* in Revive's Home"
+        if code == "is_archived"
+        else f"type `/invite @Revive` in {channel} (or pick another channel with *Edit* "
+        "under *Teams* in Revive's Home)"
+    )
+    why = CHANNEL_TROUBLE.get(code, f"Slack answered {code}")
+    notice = {"type": "section", "text": md(
+        f":warning: This report was meant for {channel}, but {why}. To get it there, {fix}; "
+        "until then it comes to each of the team's managers here."
+    )}  # fmt: skip
+    blocks = [*part.blocks[:1], notice, *part.blocks[1:]]
+    return ReportPart(f"{part.key}>{user_id}", user_id, part.text, blocks, part.charts)
 
 
 def chart_of(team: TeamReport) -> Chart:
