@@ -12,6 +12,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_bolt.request import BoltRequest
 
+from bot.install.tokens import forget_installation
 from bot.services import services_of
 from bot.usecases.lifecycle import Revocations
 
@@ -64,7 +65,10 @@ def _revoke(body: dict[str, Any], context: BoltContext, why: str) -> None:
     revocations = context.get(REVOCATIONS_KEY)
     if not isinstance(revocations, Revocations):
         raise RuntimeError("Revocations missing from the Bolt context; register handlers.lifecycle")
-    revocations.revoked(services_of(context), team_id=team_id, at=slack_time(body, None))
+    services, at = services_of(context), slack_time(body, None)
+    revocations.revoked(services, team_id=team_id, at=at)
+    # OAuth mode: the installation goes too; a reinstall stores a new one.
+    forget_installation(services, enterprise_id=context.enterprise_id, team_id=team_id, at=at)
 
 
 # --- reading the payload ----------------------------------------------------------------

@@ -8,6 +8,7 @@ both save the refreshed installation, so either one's refresh serves the other.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.token_rotation import TokenRotator
@@ -65,12 +66,19 @@ class InstallationTokens:
         self.store.delete_all(enterprise_id=enterprise_id, team_id=team_id)
 
 
-def forget_installation(services: Services, *, enterprise_id: str | None, team_id: str) -> bool:
-    """After app_uninstalled or a revoked bot token: delete the workspace's installation (OAuth
-    mode); True if there was a store to delete from. The sweep skips the workspace anyway
-    (Workspace.token_revoked_at); without the rows, nothing can use the dead token again."""
+def forget_installation(
+    services: Services, *, enterprise_id: str | None, team_id: str, at: datetime | None = None
+) -> bool:
+    """After app_uninstalled or a revoked bot token at `at` (Slack's time): delete the
+    workspace's installation (OAuth mode). The sweep skips the workspace anyway
+    (Workspace.token_revoked_at); without the rows nothing uses the dead token again.
+    An installation made after `at` is a reinstall, and a late retry of the event keeps it."""
     tokens = services.tokens
     if not isinstance(tokens, InstallationTokens):
+        return False
+    latest = tokens.store.find_installation(enterprise_id=enterprise_id, team_id=team_id)
+    if latest is not None and at is not None and latest.installed_at > at.timestamp():
+        log.info("installation of %s is newer than its uninstall event: kept", team_id)
         return False
     tokens.forget(enterprise_id=enterprise_id, team_id=team_id)
     log.info("installation of %s deleted", team_id)
