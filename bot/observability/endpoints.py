@@ -91,16 +91,18 @@ def start(settings: Settings, args: Namespace) -> None:
         serve_metrics_port(settings)
 
 
-def serve_metrics_port(settings: Settings) -> None:
-    """/metrics on METRICS_PORT in a daemon thread (prometheus_client's own server)."""
+def serve_metrics_port(settings: Settings, host: str = "0.0.0.0") -> Any:
+    """/metrics on METRICS_PORT in a daemon thread (prometheus_client's own server, which
+    answers any path); returns that server (tests shut it down)."""
     from prometheus_client import start_http_server
 
     scrape = metrics.registry(probe_engine(settings.database_url))
     try:
-        start_http_server(settings.metrics_port or 0, registry=scrape)
+        server, _thread = start_http_server(settings.metrics_port or 0, host, registry=scrape)
     except OSError as error:
         raise ConfigError(
             f"Revive cannot serve metrics on METRICS_PORT {settings.metrics_port}: "
             f"{error.strerror or error}; choose another port."
         ) from None
-    log.info("metrics on http://0.0.0.0:%s%s", settings.metrics_port, metrics.METRICS_PATH)
+    log.info("metrics on http://%s:%s%s", host, settings.metrics_port, metrics.METRICS_PATH)
+    return server
