@@ -32,8 +32,8 @@ def oauth(database_url: str, clock: Clock) -> Iterator[OAuthLive]:
 
 
 def token_of(app: OAuthLive, team_id: str) -> str:
-    [token] = [t for t, team in app.live.fake.tokens.items() if team == team_id]
-    return token
+    """The workspace's newest token (an older one lives on until it expires)."""
+    return [t for t, team in app.live.fake.tokens.items() if team == team_id][-1]
 
 
 def add_due_prospect(app: OAuthLive, team_id: str, user_id: str, name: str) -> int:
