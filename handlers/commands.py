@@ -1,7 +1,8 @@
 """`/revive …` slash commands.
 
 Every answer rides on the ack body as an ephemeral message (writes commit first);
-only `/revive add` may open a modal instead. Errors are UserErrors, which the app's
+`/revive add` and `/revive import` may open a modal instead, and `/revive export` acks
+first and answers once its file is up. Errors are UserErrors, which the app's
 error handler turns into an ephemeral ack saying what to type instead.
 """
 
@@ -16,7 +17,7 @@ from bot.parsing import payloads
 from bot.usecases import commands
 from handlers._context import caller
 from handlers.add import add_command
-from handlers.imports import import_command
+from handlers.imports import export_command, import_command
 
 COMMAND = "/revive"
 
@@ -37,6 +38,9 @@ def on_revive(ack: Ack, command: dict[str, str], context: BoltContext, client: W
         return
     if word == "import":
         import_command(ack, command, client)
+        return
+    if word == "export":
+        export_command(ack, context, client, rest)
         return
     if not commands.is_command(word):
         reply = not_understood(text)

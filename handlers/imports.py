@@ -1,8 +1,10 @@
-"""`/revive import`: the upload modal, the preview DM's Import and Cancel buttons.
+"""`/revive import`: the upload modal, the preview DM's Import and Cancel buttons; and
+`/revive export`, the rep's prospects as a CSV file in their DM.
 
-Reading a file can take longer than Slack's 3 seconds, so each listener acks first and
-works after; whatever goes wrong then reaches the app's error handler, which tells the
-user (a DM, or an ephemeral under the preview). The use cases are in bot.imports.flow.
+Reading a file, or a big pipeline, can take longer than Slack's 3 seconds, so each listener
+acks first and works after; whatever goes wrong then reaches the app's error handler, which
+tells the user (a DM, or an ephemeral). The use cases are in bot.imports.flow and
+bot.usecases.exports.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.app import tell_user
 from bot.blocks.import_preview import CANCELLED, read_import_form
 from bot.imports import flow
 from bot.parsing import payloads
+from bot.usecases import exports
 from handlers._context import caller
 
 NO_FILE = "Choose a CSV file to import."
@@ -63,3 +67,14 @@ def on_import_confirm(
 def on_import_cancel(ack: Ack, respond: Respond) -> None:
     ack()
     respond(replace_original=True, text=CANCELLED)
+
+
+def export_command(ack: Ack, context: BoltContext, client: WebClient, rest: str) -> None:
+    """Called by handlers.commands for `/revive export`: ack, then build and upload the file
+    (files upload v2) in this listener's thread, and say what was sent."""
+    if rest:
+        ack(response_type="ephemeral", text=exports.USAGE)
+        return
+    ack(response_type="ephemeral", text=exports.PREPARING)
+    reply = exports.export_own(caller(context, client))
+    tell_user(context, client, reply.text)

@@ -3,7 +3,8 @@
 It answers the methods Revive uses the way Slack does (``ok``, ``channel``, increasing
 ``ts``, ``view.id``, cursors), validates every ``blocks``/``view`` with slack_sdk's own
 models plus Slack's size limits, serves ``response_url``s, and injects faults on demand:
-429 with ``Retry-After``, 5xx, error answers and slow replies, per method.
+429 with ``Retry-After``, 5xx, error answers and slow replies, per method; ``hold`` keeps a
+call in flight until the test calls ``release``.
 
 Files go the v2 way: ``files.getUploadURLExternal`` hands out an ``upload_url`` on this
 server, the bytes are POSTed there (raw, as slack_sdk sends them, or multipart), and
@@ -44,6 +45,9 @@ DOWNLOAD = "url_private"
 SHARE_CHANNEL_ID = re.compile(r"[CGDZ][A-Z0-9]+")
 # What Slack answers a file URL fetched without a valid token: its sign-in page, with 200.
 SIGN_IN_PAGE = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in</body></html>"
+# A held request waits for release() at most this long, so a forgotten release fails a test
+# (with a warning) instead of hanging it.
+HOLD_MAX = 10.0
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,7 @@ class FakeSlack:
         self._channels: dict[str, list[Message]] = {}
         self._faults: dict[str, Fault] = {}
         self._delays: dict[str, float] = {}
+        self._holds: dict[str, threading.Event] = {}
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
@@ -246,6 +251,24 @@ class FakeSlack:
     def delay(self, method: str, seconds: float) -> None:
         with self._lock:
             self._delays[method] = seconds
+
+    def hold(self, method: str) -> None:
+        """Requests for ``method`` arrive, then wait until ``release(method)``: a test sees
+        what the app does (and answers) while that Slack call is in flight."""
+        with self._lock:
+            self._holds[method] = threading.Event()
+
+    def release(self, method: str) -> None:
+        with self._lock:
+            gate = self._holds.pop(method, None)
+        if gate is not None:
+            gate.set()
+
+    def _wait_if_held(self, method: str) -> None:
+        with self._lock:
+            gate = self._holds.get(method)
+        if gate is not None and not gate.wait(HOLD_MAX):
+            self.warnings.append(f"{method} was held {HOLD_MAX} s and never released")
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -382,6 +405,7 @@ class FakeSlack:
             return 200, {}, answer
         if method in self._delays:
             time.sleep(self._delays[method])
+        self._wait_if_held(method)
         fault = self._take_fault(method)
         if fault is not None and fault.error is None:
             extra = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
@@ -460,6 +484,7 @@ class FakeSlack:
             self._changed.notify_all()
         if method in self._delays:
             time.sleep(self._delays[method])
+        self._wait_if_held(method)
         return self._take_fault(method)
 
     def _upload_url(self, verb: str, file_id: str, headers: dict[str, str],

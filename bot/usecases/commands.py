@@ -18,7 +18,6 @@ from bot.mrkdwn import escape, truncate
 from bot.parsing.dates import split_trailing_date
 from bot.team.usecase import team_command
 from bot.usecases.events import announce, kind_of, suggested_name
-from bot.usecases.exports import export_own
 from bot.usecases.outcomes import OutcomeInput, log_outcome
 from bot.usecases.reading import rep_stats
 from bot.usecases.request import Caller, Request, rep_request
@@ -40,18 +39,12 @@ SNOOZE_USAGE = (
 Command = Callable[[Request, str], Callable[[], Reply]]
 
 
-# Subcommands that call Slack once their unit of work has closed: they take the Caller.
-CALLER_COMMANDS: dict[str, Callable[[Caller, str], Reply]] = {"export": export_own}
-
-
 def is_command(word: str) -> bool:
-    return word in COMMANDS or word in CALLER_COMMANDS
+    return word in COMMANDS
 
 
 def run_command(caller: Caller, word: str, rest: str) -> Reply:
     """One subcommand (see COMMANDS) for the rep who typed it."""
-    if word in CALLER_COMMANDS:
-        return CALLER_COMMANDS[word](caller, rest)
     command = COMMANDS[word]
     with rep_request(caller) as req:
         render = command(req, rest)

@@ -1,8 +1,10 @@
 """`/revive export`: the rep's own prospects, as a CSV file in their DM with Revive.
 
-The rows are read in one unit of work, scoped to the rep who typed it (never another
-rep's prospects); the file goes up once it has closed. Upload v2 shares into a
-conversation id only, so the DM is opened first (conversations.open answers its D… id).
+The listener acks first (handlers.exports: a big pipeline takes longer than Slack's 3
+seconds to read and upload); then the rows are read in one unit of work, scoped to the rep
+who typed it (never another rep's prospects), and the file goes up once it has closed.
+Upload v2 shares into a conversation id only, so the DM is opened first (conversations.open
+answers its D… id).
 """
 
 from __future__ import annotations
@@ -24,10 +26,15 @@ log = logging.getLogger(__name__)
 UPLOAD_ERRORS = (SlackApiError, SlackRequestError, OSError)
 
 
-def export_own(caller: Caller, rest: str) -> Reply:
+USAGE = "Type just `/revive export`: it sends you all your prospects."
+PREPARING = (
+    ":hourglass_flowing_sand: Gathering your prospects into a CSV file: it arrives in our DM "
+    "in a moment."
+)
+
+
+def export_own(caller: Caller) -> Reply:
     """Send the caller their prospects as a CSV file; the reply says what was sent."""
-    if rest:
-        raise UserError("Type just `/revive export`: it sends you all your prospects.")
     with rep_request(caller) as req:
         rows = exported_prospects(req.session, workspace=req.rep.workspace, rep=req.rep.rep)
         text, count = csv_text(rows)
