@@ -77,7 +77,8 @@ def forget_installation(
     if not isinstance(tokens, InstallationTokens):
         return False
     latest = tokens.store.find_installation(enterprise_id=enterprise_id, team_id=team_id)
-    if latest is not None and at is not None and latest.installed_at > at.timestamp():
+    # Slack's event_time is in whole seconds: newer means a second or more after it.
+    if latest is not None and at is not None and latest.installed_at >= at.timestamp() + 1:
         log.info("installation of %s is newer than its uninstall event: kept", team_id)
         return False
     tokens.forget(enterprise_id=enterprise_id, team_id=team_id)
