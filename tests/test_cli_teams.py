@@ -77,7 +77,7 @@ def test_set_creates_then_list_prints_the_table(
     listed = run_revive("teams", "list", cwd=tmp_path, env={"DATABASE_URL": url})
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.splitlines()
-    assert lines[0].split() == ["WORKSPACE", "TEAM", "MANAGERS", "REPS"]
+    assert lines[0].split() == ["WORKSPACE", "TEAM", "REPORT_CHANNEL", "MANAGERS", "REPS"]
     assert lines[1].split("  ")[0] == "T1"
     assert (
         "East" in lines[1] and "Ann Lee (UANN)" in lines[1] and lines[1].endswith("Bob Ray (UBOB)")
@@ -179,3 +179,58 @@ def test_delete_keeps_the_reps(
         assert session.scalar(select(func.count()).select_from(Rep)) == 2
     again = run_revive("teams", "delete", "East", cwd=tmp_path, env={"DATABASE_URL": url})
     one_line_error(again, 2, "No team is called 'East'")
+
+
+def test_set_report_channel_keeps_it_when_left_out_and_clears_it_with_empty(
+    db: tuple[str, Services], fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    url, services = db
+    env = env_for(url, fake_slack)
+    fake_slack.add_channel("C0EAST", name="east-team")
+    base = ("teams", "set", "East", "--managers", "UANN", "--reps", "UBOB")
+    made = run_revive(*base, "--report-channel", "C0EAST", cwd=tmp_path, env=env)
+    assert made.returncode == 0, made.stderr
+    assert "Report channel: C0EAST" in made.stdout.splitlines()
+    assert channels(services) == {"East": "C0EAST"}
+    assert [c.params["channel"] for c in fake_slack.calls_to("conversations.info")] == ["C0EAST"]
+
+    kept = run_revive(*base[:-1], "UBOB,UCAT", cwd=tmp_path, env=env)
+    assert kept.returncode == 0, kept.stderr
+    assert "Report channel: C0EAST" in kept.stdout and channels(services) == {"East": "C0EAST"}
+    listed = run_revive("teams", "list", cwd=tmp_path, env={"DATABASE_URL": url})
+    lines = listed.stdout.splitlines()
+    assert lines[0].split() == ["WORKSPACE", "TEAM", "REPORT_CHANNEL", "MANAGERS", "REPS"]
+    assert lines[1].split()[:3] == ["T1", "East", "C0EAST"]
+
+    cleared = run_revive(*base, "--report-channel", "", cwd=tmp_path, env=env)
+    assert cleared.returncode == 0, cleared.stderr
+    assert "Report channel: none (each manager's DM)" in cleared.stdout
+    assert channels(services) == {"East": None}
+    listed = run_revive("teams", "list", cwd=tmp_path, env={"DATABASE_URL": url})
+    assert listed.stdout.splitlines()[1].split()[:3] == ["T1", "East", "-"]
+
+
+@pytest.mark.parametrize(
+    ("channel", "words"),
+    [
+        ("#east", "'#east' is not a Slack channel id"),
+        ("C0GHOST", "Slack knows no channel C0GHOST"),
+        ("C0OUT", "Revive is not in #general yet: type /invite @Revive"),
+    ],
+)
+def test_set_refuses_a_report_channel_revive_cannot_post_in_and_writes_nothing(
+    db: tuple[str, Services], fake_slack: FakeSlack, tmp_path: Path, channel: str, words: str
+) -> None:
+    url, services = db
+    fake_slack.add_channel("C0OUT", name="general", member=False)
+    result = run_revive(
+        "teams", "set", "East", "--managers", "UANN", "--reps", "UBOB", "--report-channel",
+        channel, cwd=tmp_path, env=env_for(url, fake_slack),
+    )  # fmt: skip
+    one_line_error(result, 2, words)
+    assert teams(services) == {}
+
+
+def channels(services: Services) -> dict[str, str | None]:
+    with unit_of_work(services.sessions) as session:
+        return {team.name: team.report_channel for team in session.scalars(select(Team))}

@@ -130,6 +130,7 @@ def test_an_admin_creates_a_team_from_the_home_and_the_home_shows_it(people: Liv
         ids.IN_TEAM_NAME: "plain_text_input",
         ids.IN_TEAM_MANAGERS: "multi_users_select",
         ids.IN_TEAM_REPS: "multi_users_select",
+        ids.IN_TEAM_CHANNEL: "conversations_select",
     }
 
     live.fake.calls.clear()
