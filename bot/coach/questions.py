@@ -248,9 +248,11 @@ def fact_problem(question: Question, value: date | None, today: date) -> str | N
     return None
 
 
-def with_fact(prospect: ProspectFacts, question: Question, value: date | None) -> ProspectFacts:
-    """The prospect as the coach should see it once this answer is known."""
-    if question.fact is Fact.CONTRACT_END and value is not None:
+def with_fact(
+    prospect: ProspectFacts, question: Question | None, value: date | None
+) -> ProspectFacts:
+    """The prospect as the coach should see it once this answer (if any) is known."""
+    if question is not None and question.fact is Fact.CONTRACT_END and value is not None:
         return replace(prospect, contract_end=value)
     return prospect
 

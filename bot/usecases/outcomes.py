@@ -114,17 +114,8 @@ def log_outcome(session: Session, ctx: RepContext, given: OutcomeInput, *, now: 
             f"{escape(prospect.name)} changed since that message was sent. "
             "Type `/revive list` to see where things stand."
         )
-    question = question_answered(session, prospect, given.question_id)
-    if question is not None:  # the fact may stand in for the text ("Contract ends …")
-        text = questions.answer_text(question, given.learned, given.fact_date)
-        given = replace(given, learned=text)
-    problems = outcome_problems(given, ctx.today)
-    if problems:
-        raise UserError(" ".join(problems.values()))
-
-    facts = prospect_facts(prospect)
-    if question is not None:
-        facts = questions.with_fact(facts, question, given.fact_date)
+    question, given = _validated(session, ctx, prospect, given)
+    facts = questions.with_fact(prospect_facts(prospect), question, given.fact_date)
     learned = (given.learned or "").strip() or None
     transition = coach.apply_outcome(
         facts,
@@ -163,10 +154,25 @@ def log_outcome(session: Session, ctx: RepContext, given: OutcomeInput, *, now: 
     if given.outcome is Outcome.WALKED_AWAY:
         session.add(_decision(ctx, prospect, DecisionKind.WALK_AWAY, given.walk_reason, key, now))
     apply_transition(prospect, transition, now=now)
-    if question is not None:
+    if question is not None:  # recorded with its touch, and its fact applied
         _apply_answer(session, ctx, prospect, touch, question, given, now)
     clear_after_touch(prospect, given.outcome)  # a handed-over prospect is the new rep's now
     return Logged(prospect=prospect, touch=touch, transition=transition)
+
+
+def _validated(
+    session: Session, ctx: RepContext, prospect: Prospect, given: OutcomeInput
+) -> tuple[questions.Question | None, OutcomeInput]:
+    """The open question a learned fact answers, if any, and the input to log, or a
+    UserError saying what to fix. A contract end may stand in for the learned text."""
+    question = question_answered(session, prospect, given.question_id)
+    if question is not None:
+        text = questions.answer_text(question, given.learned, given.fact_date)
+        given = replace(given, learned=text)
+    problems = outcome_problems(given, ctx.today)
+    if problems:
+        raise UserError(" ".join(problems.values()))
+    return question, given
 
 
 def _apply_answer(
