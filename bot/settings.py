@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dotenv import dotenv_values
 
-from bot.install.config import NO_KEY, SOCKET_MODE_CLASH, OAuthConfig, read_oauth
+from bot.install.config import SOCKET_MODE_CLASH, OAuthConfig, read_oauth_mode
 
 DEFAULT_DATABASE_URL = "sqlite:///revive.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -112,12 +112,7 @@ def load_settings(
     get = _getter(env)
     problems: list[str] = []
     required = SERVE_CREDENTIALS if require_slack is True else tuple(require_slack or ())
-    oauth = read_oauth(get, problems)
-    if oauth is not None:
-        # Each workspace's token comes from its installation, not from SLACK_BOT_TOKEN.
-        required = tuple(name for name in required if name != "SLACK_BOT_TOKEN")
-        if "SLACK_SIGNING_SECRET" in required and not oauth.encryption_keys:
-            problems.append(NO_KEY)
+    oauth, required = read_oauth_mode(get, required, problems)
     bot_token, secret, app_token = _slack_credentials(get, required, problems)
     if oauth is not None and app_token is not None:
         problems.append(SOCKET_MODE_CLASH)

@@ -6,7 +6,7 @@ then installs Revive at /slack/install and its own token is kept, encrypted, in 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # manifest.yml's bot scopes (tests/test_oauth_settings.py holds the two together).
@@ -21,6 +21,8 @@ DEFAULT_SCOPES = (
     "users:read.email",
     "channels:history",
     "groups:history",
+    "channels:read",
+    "groups:read",
 )
 DEFAULT_INSTALL_PATH = "/slack/install"
 DEFAULT_REDIRECT_PATH = "/slack/oauth_redirect"
@@ -55,6 +57,20 @@ class OAuthConfig:
             f"OAuthConfig(client_id={self.client_id!r}, scopes={','.join(self.scopes)!r}, "
             f"install_path={self.install_path!r}, keys={len(self.encryption_keys)})"
         )
+
+
+def read_oauth_mode(
+    get: Getter, required: Sequence[str], problems: list[str]
+) -> tuple[OAuthConfig | None, tuple[str, ...]]:
+    """The OAuth config (None: single-token mode) and the Slack credentials still required:
+    with SLACK_CLIENT_ID or SLACK_CLIENT_SECRET set, each workspace's token comes from its
+    installation, never SLACK_BOT_TOKEN; serving (the signing secret required) needs a key."""
+    oauth = read_oauth(get, problems)
+    if oauth is None and not (get("SLACK_CLIENT_ID") or get("SLACK_CLIENT_SECRET")):
+        return None, tuple(required)
+    if oauth is not None and "SLACK_SIGNING_SECRET" in required and not oauth.encryption_keys:
+        problems.append(NO_KEY)
+    return oauth, tuple(name for name in required if name != "SLACK_BOT_TOKEN")
 
 
 def read_oauth(get: Getter, problems: list[str]) -> OAuthConfig | None:
