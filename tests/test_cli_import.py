@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from store.db import make_engine, make_session_factory, unit_of_work
+from store.db import make_engine, make_session_factory
 from store.migrate import upgrade
 from store.models import Prospect
-from store.repo import ensure_rep, ensure_workspace
+from tests.export_seed import seed_reps
 from tests.test_cli import run_revive
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
@@ -24,10 +24,7 @@ def database(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'revive.db'}"
     engine = make_engine(url)
     upgrade(engine)
-    with unit_of_work(make_session_factory(engine)) as session:
-        workspace = ensure_workspace(session, team_id="T1", now=NOW)
-        rep = ensure_rep(session, workspace=workspace, user_id="U1", now=NOW)
-        rep.tz, rep.tz_checked_at = "America/New_York", NOW
+    seed_reps(make_session_factory(engine), {"U1": {"tz": "America/New_York"}}, now=NOW)
     engine.dispose()
     return url
 

@@ -7,26 +7,33 @@ row stored in one transaction → the report of the rows not imported uploaded i
 
 from __future__ import annotations
 
-import csv
-import io
 import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from slack_sdk.models.views import View
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot import ids
 from bot.blocks.import_preview import CANCELLED
-from store.models import Prospect, Rep
+from store.models import Rep
 from tests.conftest import LiveApp
-from tests.fakeslack import DOWNLOAD, Message, blocks_text
-from tests.slack_driver import file_input, static_select
-
-FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+from tests.fakeslack import DOWNLOAD, blocks_text
+from tests.importing import (
+    FIXTURES,
+    button,
+    click_import,
+    count,
+    posted,
+    preview,
+    report_rows,
+    stored,
+    submit,
+    upload,
+)
+from tests.slack_driver import file_input
 
 
 @dataclass
@@ -122,77 +129,6 @@ CASES = [
         "UTF-8",
     ),
 ]
-
-
-# --- driving Slack -----------------------------------------------------------------------
-
-
-def upload(live: LiveApp, fixture: str, *, user: str = "U1", team_id: str = "T1",
-           data: bytes | None = None) -> dict[str, Any]:
-    content = (FIXTURES / fixture).read_bytes() if data is None else data
-    return live.fake.add_user_file(fixture, content, user=user, team_id=team_id)
-
-
-def submit(live: LiveApp, file: dict[str, Any], *, user: str = "U1",
-           dates: str | None = None) -> Message:
-    """Submit the modal with this file; the preview DM it brings."""
-    values: dict[str, dict[str, dict[str, Any]]] = {
-        ids.IN_IMPORT_FILE: {ids.IN_IMPORT_FILE: file_input([file])}
-    }
-    if dates is not None:
-        values[ids.IN_IMPORT_DATES] = {ids.IN_IMPORT_DATES: static_select(dates)}
-    before = len(posted(live, user))
-    response = live.driver.view_submission(user, ids.IMPORT_MODAL, values)
-    assert response.status == 200 and not response.body  # closes the modal
-    live.wait_until(lambda: len(posted(live, user)) > before)
-    return posted(live, user)[-1]
-
-
-def posted(live: LiveApp, user: str) -> list[Message]:
-    """The bot's messages in the DM, not counting shared files (the reports)."""
-    return [m for m in live.fake.messages(user) if not m.files]
-
-
-def preview(live: LiveApp, fixture: str, *, user: str = "U1", dates: str | None = None
-            ) -> Message:
-    return submit(live, upload(live, fixture, user=user), user=user, dates=dates)
-
-
-def button(message: Message, action_id: str) -> dict[str, Any] | None:
-    for block in message.blocks:
-        for element in block.get("elements", []):
-            if element.get("action_id") == action_id:
-                return element
-    return None
-
-
-def click_import(live: LiveApp, message: Message, *, user: str = "U1") -> None:
-    found = button(message, ids.IMPORT_CONFIRM)
-    assert found is not None, "the preview has no Import button"
-    response = live.driver.block_action(
-        user, ids.IMPORT_CONFIRM, found["value"], block_id=ids.IMPORT_CONFIRM,
-        message=message.as_slack(), channel_id=live.fake.dm_channel(user),
-    )
-    assert response.status == 200
-
-
-def stored(live: LiveApp) -> list[Prospect]:
-    with live.session() as session:
-        return list(session.scalars(select(Prospect).order_by(Prospect.id)))
-
-
-def count(live: LiveApp) -> int:
-    with live.session() as session:
-        return session.scalar(select(func.count()).select_from(Prospect)) or 0
-
-
-def report_rows(live: LiveApp, index: int = -1) -> list[dict[str, str]]:
-    reports = [f for f in live.fake.files.values() if f.filename.endswith("-not-imported.csv")]
-    assert reports, "no report was uploaded"
-    report = reports[index]
-    assert report.channels == [live.fake.dm_channel("U1")]
-    assert report.content is not None and report.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.DictReader(io.StringIO(report.content.decode("utf-8-sig"))))
 
 
 # --- every fixture, the whole way --------------------------------------------------------
@@ -430,69 +366,6 @@ def test_a_submission_without_a_file_gets_an_inline_error(live: LiveApp) -> None
         "response_action": "errors",
         "errors": {ids.IN_IMPORT_FILE: "Choose a CSV file to import."},
     }
-
-
-# --- owners ------------------------------------------------------------------------------
-
-OWNED = (
-    "Name,Company,Situation,Owner\n"
-    "Ann One,A Co,said no,\n"  # the importer's
-    "Bo Two,B Co,went quiet,sam@example.com\n"  # U2, by email
-    "Cy Three,C Co,went quiet,Sam Other\n"  # U2, by display name
-    "Di Four,D Co,said no,nobody@example.com\n"  # no such person
-    "Ed Five,E Co,said no,Nobody Known\n"  # no such name
-    "Fay Six,F Co,said no,new.person@example.com\n"  # U3, not on Revive yet
-)
-
-
-def _meet(live: LiveApp, *users: str) -> None:
-    """Each user once through Revive, so they are reps on file."""
-    for user in users:
-        live.driver.command(user, "list")
-
-
-def test_a_managers_import_maps_the_owner_column_to_reps(live: LiveApp) -> None:
-    live.fake.add_user("U2", team_id="T1", tz="Europe/Paris", real_name="Sam Other",
-                       email="sam@example.com")
-    live.fake.add_user("U3", team_id="T1", tz="Asia/Tokyo", real_name="New Person",
-                       email="new.person@example.com")
-    _meet(live, "U1", "U2")
-    with live.session() as session, session.begin():
-        for rep in session.scalars(select(Rep)):
-            rep.is_admin = rep.slack_user_id == "U1"
-            rep.display_name = {"U1": "Riley Rep", "U2": "Sam Other"}[rep.slack_user_id]
-    message = submit(live, upload(live, "owners.csv", data=OWNED.encode()))
-    text = blocks_text(message.blocks)
-    assert "*4* ready to import" in text and "*2* need attention" in text
-    assert "Sam Other: 2" in text
-    assert "nobody@example.com" in text and "Nobody Known" in text
-    lookups = live.fake.calls_to("users.lookupByEmail", ok_only=False)
-    assert sorted(c.params["email"] for c in lookups) == [
-        "new.person@example.com", "nobody@example.com", "sam@example.com"]
-    click_import(live, message)
-    live.fake.wait_for_response()
-    with live.session() as session:
-        rows = session.execute(
-            select(Prospect.name, Rep.slack_user_id).join(Rep, Prospect.rep_id == Rep.id))
-        owners = {name: user for name, user in rows}
-        newcomer = session.scalar(select(Rep).where(Rep.slack_user_id == "U3"))
-    assert owners == {"Ann One": "U1", "Bo Two": "U2", "Cy Three": "U2", "Fay Six": "U3"}
-    assert newcomer is not None and newcomer.tz == "Asia/Tokyo"
-
-
-def test_a_reps_import_is_their_own_whatever_the_owner_column_says(live: LiveApp) -> None:
-    live.fake.add_user("U2", team_id="T1", real_name="Sam Other", email="sam@example.com")
-    message = submit(live, upload(live, "owners.csv", data=OWNED.encode()))
-    text = blocks_text(message.blocks)
-    assert "*6* ready to import" in text
-    assert "Owner (only managers import for others" in text
-    assert live.fake.calls_to("users.lookupByEmail", ok_only=False) == []
-    click_import(live, message)
-    live.fake.wait_for_response()
-    with live.session() as session:
-        owners = set(session.scalars(
-            select(Rep.slack_user_id).join(Prospect, Prospect.rep_id == Rep.id)))
-    assert owners == {"U1"}
 
 
 def test_the_manifest_asks_for_the_scopes_import_needs() -> None:
