@@ -258,6 +258,10 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     services = app.services  # OAuth mode: tokens from the installation store
     server = None if settings.socket_mode else listen(app, port)
     upgrade(engine)
+    if settings.oauth is not None:
+        from bot.install.tokens import check_stored_tokens
+
+        check_stored_tokens(services)  # the key opens what is stored
     if settings.scheduler_enabled and not args.no_scheduler:
         from bot.reminders.ticker import start_ticker
 

@@ -137,3 +137,19 @@ def test_keys_rotate_re_encrypts_every_token_under_the_new_key(
     assert result.returncode == 2 and "Nothing rotated" in result.stderr
     assert stored_tokens(sqlite_database_url) == after
     assert "Traceback" not in result.stderr
+
+
+def test_serve_with_a_key_that_opens_no_stored_token_refuses_to_start(
+    sqlite_database_url: str, clock: Clock, tmp_path: Path
+) -> None:
+    from tests.test_serve_process import free_port
+
+    with FakeSlack(tokens={}) as fake:
+        with serve_oauth(sqlite_database_url, fake, clock) as app:
+            assert app.install("TA").status == 200
+        env = oauth_env(fake.api_url, sqlite_database_url, PORT=str(free_port()),
+                        REVIVE_ENCRYPTION_KEY=Fernet.generate_key().decode())
+        result = run_revive("serve", "--no-scheduler", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert "REVIVE_ENCRYPTION_KEY cannot decrypt the stored Slack tokens" in result.stderr
+    assert "Traceback" not in result.stderr

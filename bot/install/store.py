@@ -29,7 +29,7 @@ Row = TypeVar("Row", Bot, Installation)
 class EncryptedInstallationStore(InstallationStore):
     def __init__(self, inner: SQLAlchemyInstallationStore, cipher: TokenCipher) -> None:
         self.inner = inner
-        self._cipher = cipher
+        self.cipher = cipher
 
     @classmethod
     def over(
@@ -48,10 +48,10 @@ class EncryptedInstallationStore(InstallationStore):
 
     def save(self, installation: Installation) -> None:
         # The inner save also saves installation.to_bot(): encrypted already, from the copy.
-        self.inner.save(_mapped(installation, INSTALLATION_SECRETS, self._cipher.encrypt))
+        self.inner.save(_mapped(installation, INSTALLATION_SECRETS, self.cipher.encrypt))
 
     def save_bot(self, bot: Bot) -> None:
-        self.inner.save_bot(_mapped(bot, BOT_SECRETS, self._cipher.encrypt))
+        self.inner.save_bot(_mapped(bot, BOT_SECRETS, self.cipher.encrypt))
 
     # --- reading: decrypted; a token no key opens reads as "not installed" --------------
 
@@ -99,6 +99,13 @@ class EncryptedInstallationStore(InstallationStore):
             row = connection.execute(query).first()
         return (False, None) if row is None else (True, row.enterprise_id)
 
+    def any_stored_token(self) -> str | None:
+        """One stored (encrypted) bot token, to check the keys against at start."""
+        bots = self.inner.bots
+        query = select(bots.c.bot_token).where(bots.c.bot_token.is_not(None)).limit(1)
+        with self.inner.engine.connect() as connection:
+            return connection.execute(query).scalar()
+
     # --- deleting: slack_sdk's own ------------------------------------------------------
 
     def delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
@@ -117,7 +124,7 @@ class EncryptedInstallationStore(InstallationStore):
         if found is None:
             return None
         try:
-            return _mapped(found, fields, self._cipher.decrypt)
+            return _mapped(found, fields, self.cipher.decrypt)
         except UnreadableToken as error:
             # Logged without the value; the workspace is treated as not installed.
             log.error("installation of %s unreadable: %s", team_id, error)

@@ -13,8 +13,10 @@ from datetime import datetime
 from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.token_rotation import TokenRotator
 
+from bot.install.crypto import UnreadableToken
 from bot.install.store import EncryptedInstallationStore
 from bot.services import Services
+from bot.settings import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -84,3 +86,22 @@ def forget_installation(
     tokens.forget(enterprise_id=enterprise_id, team_id=team_id)
     log.info("installation of %s deleted", team_id)
     return True
+
+
+def check_stored_tokens(services: Services) -> None:
+    """At start, in OAuth mode: a stored token the keys cannot open means REVIVE_ENCRYPTION_KEY
+    lost the key it was stored under; say so in one line instead of failing every request."""
+    tokens = services.tokens
+    if not isinstance(tokens, InstallationTokens):
+        return
+    stored = tokens.store.any_stored_token()
+    if stored is None:
+        return
+    try:
+        tokens.store.cipher.decrypt(stored)
+    except UnreadableToken:
+        raise ConfigError(
+            "Revive cannot start: REVIVE_ENCRYPTION_KEY cannot decrypt the stored Slack tokens; "
+            "put back the key they were stored under (after the new one while rotating: "
+            "new,old), or run `revive keys rotate` with both."
+        ) from None
