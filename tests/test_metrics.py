@@ -7,10 +7,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from slack_bolt.request import BoltRequest
 
+from bot.app import build_app
 from bot.observability import metrics
 from bot.reminders.sweep import sweep
 from bot.services import Services
@@ -26,9 +29,10 @@ FIVE_PAST_NINE = datetime(2026, 11, 24, 14, 5, tzinfo=UTC)
 
 
 @pytest.fixture
-def metered(sqlite_database_url: str, fake_slack: FakeSlack, clock: Clock) -> Iterator[LiveApp]:
+def metered(database_url: str, fake_slack: FakeSlack, clock: Clock) -> Iterator[LiveApp]:
+    """The live app with METRICS=on, on SQLite and on PostgreSQL."""
     fake_slack.add_user("U1", team_id="T1", tz="America/New_York", real_name="Riley Rep")
-    yield from serve_app(sqlite_database_url, fake_slack, clock, METRICS="on")
+    yield from serve_app(database_url, fake_slack, clock, METRICS="on")
 
 
 def scrape(live: LiveApp) -> tuple[Samples, str]:
@@ -132,6 +136,22 @@ def test_a_failed_post_shows_in_the_outbox_and_its_retry_is_in_doubt(metered: Li
         pytest.approx(420)
     )
     assert value(after, "revive_outbox_rows", status="failed") == 0
+
+
+def test_socket_mode_requests_are_counted_too(metered: LiveApp) -> None:
+    # Socket Mode has no HTTP route of ours: ReviveApp.dispatch observes its requests.
+    app = build_app(services_of(metered))
+    before, _ = scrape(metered)
+    body = {"team_id": "T1", "user_id": "U1", "command": "/revive", "text": "help",
+            "response_url": metered.fake.new_response_url(), "trigger_id": "1.2.3"}
+    request = BoltRequest(body=urlencode(body), mode="socket_mode")
+    try:
+        assert app.dispatch(request).status == 200
+    finally:
+        app.listener_runner.listener_executor.shutdown(wait=True)
+    after, _ = scrape(metered)
+    assert moved(before, after, "revive_requests_total", kind="command", result="ok") == 1
+    assert moved(before, after, "revive_ack_seconds_count", kind="command") == 1
 
 
 def test_metrics_are_not_served_unless_turned_on(live: LiveApp) -> None:
