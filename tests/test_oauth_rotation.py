@@ -63,10 +63,10 @@ def test_the_sweep_refreshes_an_expiring_token_before_posting(rotating: OAuthLiv
     tokens = rotating.services.tokens
     assert isinstance(tokens, InstallationTokens)
     # Ten minutes left on the stored token, and Slack has already stopped taking it.
-    stored = tokens.store.find_installation(enterprise_id=None, team_id="TA")
+    stored = tokens.store.find_bot(enterprise_id=None, team_id="TA")
     assert stored is not None and stored.bot_token == current
     stored.bot_token_expires_at = int(time.time()) + 600
-    tokens.store.save(stored)
+    tokens.store.save_bot(stored)
     fake.oauth.expire(current)
     fake.reset()
 

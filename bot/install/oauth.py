@@ -92,6 +92,8 @@ def oauth_flow(config: OAuthConfig, tokens: InstallationTokens, client: WebClien
         redirect_uri_path=config.redirect_path,
         callback_options=CallbackOptions(success=installed, failure=not_installed),
         installation_store=store,
+        # No user tokens: one query (find_bot) per request instead of two.
+        installation_store_bot_only=True,
         token_rotation_expiration_minutes=ROTATION_MINUTES,
         state_store=SQLAlchemyOAuthStateStore(
             expiration_seconds=STATE_SECONDS,
@@ -110,6 +112,7 @@ def oauth_flow(config: OAuthConfig, tokens: InstallationTokens, client: WebClien
         client_id=config.client_id,
         client_secret=config.client_secret,
         token_rotation_expiration_minutes=ROTATION_MINUTES,
+        bot_only=True,
         client=client,
         cache_enabled=True,
     )

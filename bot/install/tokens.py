@@ -1,8 +1,10 @@
 """A workspace's bot token for the sweep and the nightly refresh (Services.tokens), read from
 the installation store and refreshed first when it is about to expire (token rotation).
 
-Requests get theirs from Bolt's InstallationStoreAuthorize, which refreshes the same way;
-both save the refreshed installation, so either one's refresh serves the other.
+Requests get theirs from Bolt's InstallationStoreAuthorize, bot-only like this (Revive asks
+for no user token): both read and refresh the workspace's latest `slack_bots` row and save
+the refreshed one there, so either one's refresh serves the other. `slack_installations`
+keeps the record of who installed when.
 """
 
 from __future__ import annotations
@@ -42,15 +44,12 @@ class InstallationTokens:
         installed, enterprise_id = self.store.enterprise_of(team_id)
         if not installed:
             return None
-        installation = self.store.find_installation(enterprise_id=enterprise_id, team_id=team_id)
-        if installation is None:
-            bot = self.store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        bot = self.store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        if bot is None or bot.bot_refresh_token is None:
             return None if bot is None else bot.bot_token
-        if installation.bot_refresh_token is None:
-            return installation.bot_token
         try:
-            refreshed = self._rotator.perform_token_rotation(
-                installation=installation, minutes_before_expiration=self._minutes
+            refreshed = self._rotator.perform_bot_token_rotation(
+                bot=bot, minutes_before_expiration=self._minutes
             )
         except SlackTokenRotationError as error:
             # Slack refused the refresh token (revoked, or the app's secret changed).
@@ -58,8 +57,8 @@ class InstallationTokens:
             log.error("token refresh for %s failed: %s", team_id, code)
             return None
         if refreshed is None:
-            return installation.bot_token
-        self.store.save(refreshed)
+            return bot.bot_token
+        self.store.save_bot(refreshed)
         log.info("bot token of %s refreshed before use", team_id)
         return refreshed.bot_token
 
@@ -78,7 +77,7 @@ def forget_installation(
     tokens = services.tokens
     if not isinstance(tokens, InstallationTokens):
         return False
-    latest = tokens.store.find_installation(enterprise_id=enterprise_id, team_id=team_id)
+    latest = tokens.store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
     # Slack's event_time is in whole seconds: newer means a second or more after it.
     if latest is not None and at is not None and latest.installed_at >= at.timestamp() + 1:
         log.info("installation of %s is newer than its uninstall event: kept", team_id)
