@@ -139,9 +139,10 @@ def backlog_summary(backlog: Backlog | None) -> str | None:
         )
         parts.append(f"_Answered:_ {shown}")
     if backlog.next is not None:
-        parts.append(f"_{FIND_OUT}:_ {escape(backlog.next.label)}")
-        more = len(backlog.open) - 1
-        if more > 0:
-            parts[-1] += f" (+{more} open)"
+        line = f"_{FIND_OUT}:_ {escape(backlog.next.label)}"
+        later = backlog.open[1:]
+        if later:  # every open question, the next one first
+            line += " · _then:_ " + "; ".join(escape(q.label) for q in later)
+        parts.append(line)
     return "\n".join(parts)
 
