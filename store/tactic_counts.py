@@ -1,12 +1,12 @@
-"""A workspace's settled tries per (situation, tactic), in one set-based query.
+"""A workspace's tries per (situation, tactic), in one set-based query.
 
 The definition is bot.coach.revival's (a test checks this query against
-`revival.settled_counts` on the same touches): every contact is a try of its tactic in the
+`revival.pair_counts` on the same touches): every contact is a try of its tactic in the
 situation of the time; it revived when the same prospect has a re-engaged or won touch at or
-after it (same day: logged after it) within 60 days; it counts once settled (revived, or the
-window closed). The database does the counting, so a digest batch reads a handful of rows
-however many touches the workspace has (an EXISTS on the prospect's touches per try, using
-their prospect_id index).
+after it (same day: logged after it) within 60 days; it is settled once revived or once the
+window closed, and until then counts the days it has waited. The database does the
+counting, so a digest batch reads a few rows per pair however many touches the workspace has
+(an EXISTS on the prospect's touches per try, using their prospect_id index).
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from bot.coach.counters import NOT_CONTACTS
-from bot.coach.revival import REVIVAL_WINDOW, REVIVAL_WINDOW_DAYS, REVIVING_VALUES, PairCount
+from bot.coach.revival import (
+    REVIVAL_WINDOW,
+    REVIVAL_WINDOW_DAYS,
+    REVIVING_VALUES,
+    PairCount,
+    waited,
+)
 from store.models import Touch
 
 LOOKBACK_DAYS = 365  # tries older than a year say little about today's team
@@ -49,7 +55,11 @@ def _plus_days_sqlite(element: plus_days, compiler: Any, **kw: Any) -> str:
 def settled_pair_counts(
     session: Session, *, workspace_id: int, today: date
 ) -> dict[tuple[str, str], PairCount]:
-    """(situation, tactic) → settled tries and revivals of the last LOOKBACK_DAYS."""
+    """(situation, tactic) → tries of the last LOOKBACK_DAYS: settled, revived, days waited.
+
+    One statement: the tries flagged revived or not by an EXISTS, then grouped by pair and,
+    for the tries still waiting, by their day (at most 61 per pair), so the days waited are
+    worked out here without date arithmetic in SQL."""
     tried = aliased(Touch, name="tried")
     later = aliased(Touch, name="later")
     revived = exists().where(
@@ -77,17 +87,23 @@ def settled_pair_counts(
         .subquery()
     )
     closed_before = today - REVIVAL_WINDOW  # a try before this day has no window left
-    settled = or_(flagged.c.revived == 1, flagged.c.touched_on < closed_before)
+    waiting = and_(flagged.c.revived == 0, flagged.c.touched_on >= closed_before)
+    waiting_day = case((waiting, flagged.c.touched_on), else_=None).label("waiting_day")
     rows = session.execute(
         select(
             flagged.c.situation,
             flagged.c.tactic_id,
-            func.sum(case((settled, 1), else_=0)),
+            waiting_day,
+            func.count(),
             func.sum(flagged.c.revived),
-        ).group_by(flagged.c.situation, flagged.c.tactic_id)
+        ).group_by(flagged.c.situation, flagged.c.tactic_id, waiting_day)
     )
-    return {
-        (situation, tactic_id): PairCount(int(tries or 0), int(wins or 0))
-        for situation, tactic_id, tries, wins in rows
-        if tries
-    }
+    counts: dict[tuple[str, str], list[int]] = {}  # [settled tries, revived, days waited]
+    for situation, tactic_id, day, number, wins in rows:
+        tally = counts.setdefault((situation, tactic_id), [0, 0, 0])
+        if day is None:
+            tally[0] += number
+            tally[1] += int(wins or 0)
+        else:
+            tally[2] += number * waited(day, today)
+    return {pair: PairCount(*tally) for pair, tally in counts.items()}

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from bot.coach.revival import LoggedTouch, PairCount, settled_counts
+from bot.coach.revival import LoggedTouch, PairCount, pair_counts
 from bot.domain import Outcome, Situation
 from store.db import make_engine, make_session_factory, unit_of_work
 from store.migrate import upgrade
@@ -36,7 +36,7 @@ def test_a_try_revives_within_sixty_days_at_or_after_it() -> None:
         logged(3, 2, Outcome.NO_REPLY, LONG_AGO),
         logged(4, 2, Outcome.WON, LONG_AGO + timedelta(days=61), tactic="b"),
     ]
-    counts = settled_counts(touches, TODAY)
+    counts = pair_counts(touches, TODAY)
     assert counts[("said_no", "a")] == PairCount(tries=2, revived=1)  # day 60 yes, day 61 no
     assert counts[("said_no", "b")] == PairCount(tries=2, revived=2)  # a revival is its own try
 
@@ -46,20 +46,22 @@ def test_same_day_counts_only_when_logged_after() -> None:
         logged(2, 1, Outcome.NOTHING_NEW, LONG_AGO),
         logged(1, 1, Outcome.RE_ENGAGED, LONG_AGO, tactic="b"),  # logged before the try
     ]
-    assert settled_counts(touches, TODAY)[("said_no", "a")] == PairCount(1, 0)
+    assert pair_counts(touches, TODAY)[("said_no", "a")] == PairCount(1, 0)
 
 
-def test_open_tries_wait_and_non_contacts_never_count() -> None:
+def test_open_tries_count_by_the_time_waited_and_non_contacts_never() -> None:
     recent = TODAY - timedelta(days=10)
     touches = [
-        logged(1, 1, Outcome.NOTHING_NEW, recent),  # may still revive: not counted yet
+        logged(1, 1, Outcome.NOTHING_NEW, recent),  # may still revive: 10 days waited
         logged(2, 2, Outcome.NOTHING_NEW, recent),
         logged(3, 2, Outcome.RE_ENGAGED, recent + timedelta(days=2)),  # settled: revived
         logged(4, 3, Outcome.SNOOZED, LONG_AGO),
         logged(5, 3, Outcome.WALKED_AWAY, LONG_AGO),
         logged(6, 4, Outcome.NOTHING_NEW, TODAY - timedelta(days=61)),  # window closed
     ]
-    assert settled_counts(touches, TODAY) == {("said_no", "a"): PairCount(tries=3, revived=2)}
+    counts = pair_counts(touches, TODAY)
+    assert counts == {("said_no", "a"): PairCount(tries=3, revived=2, waiting_days=10)}
+    assert counts[("said_no", "a")].weight == pytest.approx(3 + 10 / 60)
 
 
 @pytest.fixture
@@ -114,7 +116,7 @@ def test_the_query_counts_what_the_definition_counts(session: Session) -> None:
         if prospect.workspace_id == workspace.id and touch.on >= TODAY - timedelta(days=365):
             expected.append(touch)
     got = settled_pair_counts(session, workspace_id=workspace.id, today=TODAY)
-    assert got == settled_counts(expected, TODAY)
+    assert got == pair_counts(expected, TODAY)
     assert sum(c.tries for c in got.values()) > 50  # the data exercised something
 
 

@@ -1,10 +1,11 @@
 """Tactic ranking that learns: the team's own revivals move the playbook's order.
 
-For each workspace, situation and tactic the revival rate (bot.coach.revival: settled tries
-revived within 60 days) is a Beta posterior. Its prior follows the playbook's order: the
-situation's base rate, tilted up for the playbook's first tactic and down for its last, worth
-PRIOR_STRENGTH pseudo-tries (docs/learning.md says why these numbers). The tactics that fit
-the prospect today (bot.coach.select.candidates) are ordered by Thompson sampling: one draw
+For each workspace, situation and tactic the revival rate (bot.coach.revival: tries revived
+within 60 days, a try still inside its window weighed by the time waited) is a Beta
+posterior. Its prior follows the playbook's order: the situation's base rate, tilted up for
+the playbook's first tactic and down for its last, worth PRIOR_STRENGTH pseudo-tries
+(docs/learning.md says why these numbers). The tactics that fit the prospect today
+(bot.coach.select.candidates) are ordered by Thompson sampling: one draw
 from each posterior, highest first, with a random.Random seeded from the rep, the day and the
 situation, so the order holds all day and explores across days.
 
@@ -35,7 +36,7 @@ BASE_PSEUDO_TRIES = 10.0  # how much that default weighs against the team's pool
 
 @dataclass(frozen=True, slots=True)
 class TacticRecord:
-    """A workspace's settled tries per (situation, tactic), read once per digest batch."""
+    """A workspace's tries per (situation, tactic), read once per digest batch (or sweep)."""
 
     pairs: Mapping[tuple[str, str], PairCount] = field(default_factory=dict)
 
@@ -49,10 +50,10 @@ class TacticRecord:
 
     def base_rate(self, situation: str) -> float:
         """The situation's revival rate over all its tactics, shrunk toward the default."""
-        tries = revived = 0
+        tries, revived = 0.0, 0
         for (where, _), count in self.pairs.items():
             if where == situation:
-                tries, revived = tries + count.tries, revived + count.revived
+                tries, revived = tries + count.weight, revived + count.revived
         return (revived + DEFAULT_BASE_RATE * BASE_PSEUDO_TRIES) / (tries + BASE_PSEUDO_TRIES)
 
 
@@ -85,11 +86,11 @@ def prior(situation: Situation, record: TacticRecord) -> dict[str, tuple[float, 
 
 
 def posterior(situation: Situation, record: TacticRecord) -> dict[str, tuple[float, float]]:
-    """tactic → (alpha, beta) after the team's settled tries."""
+    """tactic → (alpha, beta) after the team's tries (unsettled ones weighed by time waited)."""
     params = {}
     for tactic_id, (alpha, beta) in prior(situation, record).items():
         count = record.of(situation.value, tactic_id)
-        params[tactic_id] = (alpha + count.revived, beta + count.tries - count.revived)
+        params[tactic_id] = (alpha + count.revived, beta + count.weight - count.revived)
     return params
 
 
