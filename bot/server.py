@@ -22,6 +22,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from bot.app import ReviveApp
 from bot.observability.endpoints import Endpoints
+from bot.observability.health import HEALTH_PATH  # noqa: F401  (re-exported: the route)
 from bot.observability.requests import Seen, observed_request
 from bot.settings import DEFAULT_MAX_BODY_BYTES
 from bot.verify import VERIFIED_KEY, Admitted, Refusal, SlackDoor
@@ -29,7 +30,6 @@ from bot.verify import VERIFIED_KEY, Admitted, Refusal, SlackDoor
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 HTTP_THREADS = 16
 # What the client reads on a refusal: the status's own words, never the reason or a trace.
 _REFUSAL_TEXT = {400: b"malformed request", 401: b"invalid request", 413: b"request too large"}
