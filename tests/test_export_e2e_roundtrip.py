@@ -66,6 +66,9 @@ def test_an_exported_file_imported_into_a_fresh_revive_exports_the_same(
         rows = len(list(csv.DictReader(io.StringIO(text, newline=""))))
         assert f"*{rows}* ready to import" in blocks_text(message.blocks)
         assert "*0* need attention" in blocks_text(message.blocks)
+        assert ("A Revive export: each prospect comes back where it stood (status, next touch, "
+                "last touch, walk-aways): 5 dormant, 1 revived, 3 won, 2 walked away."
+                ) in blocks_text(message.blocks)
         before = len(fresh.fake.responses)
         click_import(fresh, message)
         answer = fresh.fake.wait_for_response(before + 1)[-1]

@@ -96,6 +96,8 @@ def _counts(summary: ImportSummary) -> str:
 
 def _details(summary: ImportSummary) -> list[dict[str, Any]]:
     details = [f"Read as {summary.encoding}, {summary.delimiter}-separated."]
+    if summary.history_note:
+        details.append(summary.history_note)
     if summary.ignored:
         details.append("Columns ignored: " + escape(", ".join(summary.ignored)))
     blocks: list[dict[str, Any]] = []

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 
+from bot.domain import ProspectStatus
 from bot.imports.columns import guard_cell
+from bot.imports.history import is_ours
 from bot.imports.plan import ImportPlan
 
 PROBLEMS_SHOWN = 5  # rows needing attention listed in a preview; the report has them all
+STATUS_WORDS = {ProspectStatus.DORMANT: "dormant", ProspectStatus.REVIVED: "revived",
+                ProspectStatus.WON: "won", ProspectStatus.WALKED_AWAY: "walked away"}
+
 
 @dataclass(frozen=True, slots=True)
 class ImportSummary:
@@ -27,6 +33,7 @@ class ImportSummary:
     date_note: str | None
     encoding: str
     delimiter: str
+    history_note: str | None = None  # our own export: each row comes back where it stood
 
     @property
     def skipped(self) -> int:
@@ -48,7 +55,18 @@ def summarize(plan: ImportPlan) -> ImportSummary:
         date_note=parsed.reading.note(),
         encoding=table.encoding,
         delimiter=table.delimiter_name,
+        history_note=history_note(plan),
     )
+
+
+def history_note(plan: ImportPlan) -> str | None:
+    """For Revive's own export: that its rows keep their status, and how many of each."""
+    if not is_ours(plan.parsed.columns):
+        return None
+    counts = Counter(r.candidate.history.status for r in plan.ready if r.candidate.history)
+    said = ", ".join(f"{counts[s]:,} {word}" for s, word in STATUS_WORDS.items() if counts[s])
+    return ("A Revive export: each prospect comes back where it stood (status, next touch, "
+            "last touch, walk-aways)" + (f": {said}." if said else "."))
 
 
 def preview_lines(summary: ImportSummary) -> list[str]:
@@ -66,6 +84,8 @@ def preview_lines(summary: ImportSummary) -> list[str]:
         lines.append("Columns ignored: " + ", ".join(summary.ignored))
     if summary.date_note:
         lines.append(summary.date_note)
+    if summary.history_note:
+        lines.append(summary.history_note)
     return lines
 
 
