@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot import coach
 from bot.blocks.questions import (
@@ -222,3 +224,17 @@ def test_the_docs_list_every_question_per_situation_with_its_source() -> None:
         labels = [qs.QUESTIONS[i].label for i in ids]
         assert [row.index(label) for label in labels] == sorted(row.index(x) for x in labels)
     assert "Find out this time" in (root / "usage.md").read_text(encoding="utf-8")
+
+
+@given(st.text(max_size=300))
+def test_any_answer_text_is_escaped_on_every_surface(text: str) -> None:
+    hostile = f"<!channel> {text} <@U0BOSS>"
+    backlog = qs.backlog_of(Situation.SAID_NO, [qs.Answer("real_reason", TODAY, hostile)])
+    shown = [
+        *backlog_lines(backlog, TODAY),
+        json.dumps(backlog_section(backlog, TODAY)),
+        str(backlog_summary(backlog)),
+    ]
+    for out in shown:
+        assert "<!channel>" not in out and "<@U0BOSS>" not in out
+        assert "<" not in out  # none of the rep's angle brackets survive unescaped
