@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 import handlers
+from bot.bolt_lean import make_lean
 from bot.errors import UserError
 from bot.events_once import once_per_event
 from bot.observability.context import ContextThreadPoolExecutor
@@ -78,6 +79,7 @@ def build_app(services: Services, *, client: WebClient | None = None) -> ReviveA
     app.error(handle_error)
     for module_name in handler_modules():
         importlib.import_module(module_name).register(app)
+    make_lean(app)  # Bolt's routing, minus its argument building per matcher (bot/bolt_lean.py)
     return app
 
 

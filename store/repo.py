@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import ColumnElement, Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -63,15 +63,19 @@ def find_rep(session: Session, *, workspace_id: int, user_id: str) -> Rep | None
     )
 
 
+# Built once: every request runs it, and building a select costs a third of running it.
+_REP_IN_TEAM = (
+    select(Rep, Workspace)
+    .join(Workspace, Rep.workspace_id == Workspace.id)
+    .where(Workspace.team_id == bindparam("team_id"), Rep.slack_user_id == bindparam("user_id"))
+)
+
+
 def find_rep_in_team(
     session: Session, *, team_id: str, user_id: str
 ) -> tuple[Rep, Workspace] | None:
     """The rep and their workspace in one query: what every request asks first."""
-    row = session.execute(
-        select(Rep, Workspace)
-        .join(Workspace, Rep.workspace_id == Workspace.id)
-        .where(Workspace.team_id == team_id, Rep.slack_user_id == user_id)
-    ).first()
+    row = session.execute(_REP_IN_TEAM, {"team_id": team_id, "user_id": user_id}).first()
     return None if row is None else (row[0], row[1])
 
 
@@ -94,10 +98,12 @@ def rep_prospects(
     rep: Rep,
     statuses: Sequence[ProspectStatus] | None = None,
     limit: int | None = None,
-) -> list[Prospect]:
-    query = select(Prospect).where(*_rep_filter(rep, statuses))
+) -> list[Row[Any]]:
+    """The rep's prospects for reading (prospect_facts), as rows: building forty ORM objects
+    cost more than the query (`/revive list`, docs/benchmarks.md)."""
+    query = select(*DUE_COLUMNS).where(*_rep_filter(rep, statuses))
     query = query.order_by(Prospect.next_touch_on, Prospect.id).limit(limit)
-    return list(session.scalars(query))
+    return list(session.execute(query))
 
 
 def count_rep_prospects(
