@@ -14,6 +14,9 @@ fresh database (median of N runs):
   import     parse + plan_import(lock=True) + apply_import + commit: the Import click,
              less the download and the report upload
   again      the same file imported a second time: everything on file, nothing added
+  export     the imported prospects as our CSV (what `/revive export` builds after its ack)
+  round trip our export imported into an empty workspace (every row back where it stood);
+             exported there again it must be the same file
 
     python bench/import.py [--rows 10000] [--runs 3]
     python bench/import.py --backend postgres   # a fresh schema on BENCH_POSTGRES_URL
@@ -38,6 +41,7 @@ import common
 from sqlalchemy import func, select
 
 from bot.imports.apply import apply_import
+from bot.imports.export import csv_file_bytes, csv_text, exported_prospects
 from bot.imports.plan import parse_import, plan_import
 from bot.imports.reader import read_table
 from bot.imports.rows import DateOrder
@@ -98,17 +102,32 @@ def one_run(url: str, data: bytes) -> dict[str, float]:
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     with unit_of_work(sessions) as session:
-        workspace = ensure_workspace(session, team_id="T1", now=NOW)
-        rep = ensure_rep(session, workspace=workspace, user_id="U1", now=NOW)
-        rep.tz, rep.tz_checked_at = "America/New_York", NOW
+        for team_id in ("T1", "T2"):
+            workspace = ensure_workspace(session, team_id=team_id, now=NOW)
+            rep = ensure_rep(session, workspace=workspace, user_id="U1", now=NOW)
+            rep.tz, rep.tz_checked_at = "America/New_York", NOW
 
-    def context(session: Any) -> Any:
-        rep = session.scalars(select(Rep).where(Rep.slack_user_id == "U1")).one()
-        return context_for(rep, session.get_one(Workspace, rep.workspace_id), NOW)
+    def context(session: Any, team_id: str = "T1") -> Any:
+        rep, workspace = session.execute(
+            select(Rep, Workspace).join(Workspace, Rep.workspace_id == Workspace.id)
+            .where(Rep.slack_user_id == "U1", Workspace.team_id == team_id)).one()
+        return context_for(rep, workspace, NOW)
 
-    def parse() -> Any:
-        return parse_import(data, today=NOW.date(), order=DateOrder.AUTO,
+    def parse(content: bytes = data) -> Any:
+        return parse_import(content, today=NOW.date(), order=DateOrder.AUTO,
                             guess=DateOrder.MONTH_FIRST, for_others=False)
+
+    def export(team_id: str) -> str:
+        with unit_of_work(sessions) as session:
+            me = context(session, team_id)
+            return csv_text(exported_prospects(session, workspace=me.workspace, rep=me.rep))[0]
+
+    def round_trip(content: bytes) -> Any:
+        parsed = parse(content)
+        with unit_of_work(sessions) as session:
+            me = context(session, "T2")
+            return apply_import(session, me, plan_import(session, me, parsed, lock=True),
+                                now=NOW)
 
     def preview() -> Any:
         parsed = parse()
@@ -129,11 +148,16 @@ def one_run(url: str, data: bytes) -> dict[str, float]:
     again_s, second = timed(do_import)
     with unit_of_work(sessions) as session:
         stored = session.scalar(select(func.count()).select_from(Prospect)) or 0
+    export_s, exported = timed(lambda: export("T1"))
+    trip_s, back = timed(lambda: round_trip(csv_file_bytes(exported)))
+    same = export("T2") == exported
     engine.dispose()
-    assert applied.added == len(plan.ready) == stored and second.added == 0, "not idempotent"
+    assert applied.added == len(plan.ready) == stored == back.added and second.added == 0
+    assert same, "our export imported and exported again is not the same file"
     return {"rows": len(table.rows), "ready": len(plan.ready), "added": applied.added,
             "read_s": read_s, "parse_s": parse_s, "preview_s": preview_s,
-            "import_s": import_s, "again_s": again_s}
+            "import_s": import_s, "again_s": again_s, "export_s": export_s,
+            "round_trip_s": trip_s}
 
 
 def main() -> None:
@@ -148,7 +172,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp, common.database(args.backend,
                                                                    Path(tmp)) as url:
             runs.append(one_run(url, data))
-    keys = ("read_s", "parse_s", "preview_s", "import_s", "again_s")
+    keys = ("read_s", "parse_s", "preview_s", "import_s", "again_s", "export_s",
+            "round_trip_s")
     medians = {k: common.median([r[k] for r in runs]) for k in keys}
     first = runs[0]
     common.print_table(
@@ -163,6 +188,10 @@ def main() -> None:
             ("import", medians["import_s"], f"{first['rows'] / medians['import_s']:,.0f}",
              f"≤ {IMPORT_TARGET_S:.0f} s"),
             ("again", medians["again_s"], f"{first['rows'] / medians['again_s']:,.0f}", ""),
+            ("export", medians["export_s"], f"{first['added'] / medians['export_s']:,.0f}",
+             ""),
+            ("round trip", medians["round_trip_s"],
+             f"{first['added'] / medians['round_trip_s']:,.0f}", ""),
         ],
     )
     print(f"peak RSS {common.peak_rss_mb():.0f} MB")

@@ -12,7 +12,7 @@ caller's guess is used and the preview says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -209,14 +209,7 @@ def read_row(
         return next((c for c in cells.get(field, ()) if c), "")
 
     problems: list[str] = []
-    name = first(col.NAME) or " ".join(
-        part for part in (first(col.FIRST_NAME), first(col.LAST_NAME)) if part
-    )
-    company = first(col.COMPANY)
-    if not name:
-        problems.append("No name: fill First Name and Last Name, or Name")
-    if not company:
-        problems.append("No company")
+    name, company = _who(first, problems)
     lost_reason = first(col.LOST_REASON)
     later: list[str] = []  # said after the situation's problem, in the columns' order
     dates = _dates(cells, headers, columns, reading, today, later)
@@ -254,6 +247,19 @@ def read_row(
         if field != "situation" and (field not in ("name", "company") or getattr(new, field)):
             problems.append(_reason(field, text))
     return Candidate(number, index, new, first(col.OWNER), tuple(problems), history)
+
+
+def _who(first: Callable[[str], str], problems: list[str]) -> tuple[str, str]:
+    """The name (or first + last name) and the company; each one missing is a problem."""
+    name = first(col.NAME) or " ".join(
+        part for part in (first(col.FIRST_NAME), first(col.LAST_NAME)) if part
+    )
+    company = first(col.COMPANY)
+    if not name:
+        problems.append("No name: fill First Name and Last Name, or Name")
+    if not company:
+        problems.append("No company")
+    return name, company
 
 
 CHOSE = (Situation.CHOSE_COMPETITOR, Situation.COMPETITOR_CONTRACT,
