@@ -5,13 +5,14 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import event, text
 
 from bot.app import build_app
 from bot.services import Services
 from bot.settings import load_settings
-from store.db import make_engine, make_session_factory, unit_of_work
-from tests.databases import sqlite_url
+from store.db import PG_CONNECT_TIMEOUT_S, make_engine, make_session_factory, unit_of_work
+from tests.databases import postgres_base_url, sqlite_url
 
 
 def test_sqlite_file_engine_holds_one_connection_and_memory_keeps_its_pool(
@@ -70,3 +71,18 @@ def test_bolt_runs_listeners_on_the_configured_pool(tmp_path: Path) -> None:
     sessions = make_session_factory(make_engine(settings.database_url))
     app = build_app(Services(settings=settings, sessions=sessions))
     assert app.listener_runner.listener_executor._max_workers == 7  # type: ignore[attr-defined]
+
+
+@pytest.mark.postgres
+def test_postgres_connections_give_up_after_a_few_seconds() -> None:
+    base = postgres_base_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (CI sets REQUIRE_POSTGRES=1)")
+    engine = make_engine(base)
+    seen: dict[str, object] = {}
+    event.listen(engine, "do_connect", lambda _d, _r, _a, params: seen.update(params))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT 1")).scalar() == 1
+    engine.dispose()
+    # An unreachable server must not hold a request for the kernel's TCP timeout.
+    assert seen["connect_timeout"] == PG_CONNECT_TIMEOUT_S
