@@ -8,6 +8,7 @@ response read, i.e. the time until Slack would see the ack.
 
     python bench/ack_latency.py [--requests 2000] [--levels 1,10,50]
                                 [--backends sqlite,postgres] [--reps 20] [--prospects 50]
+    python bench/ack_latency.py --workers 1,2 [--prospects 200]   # capacity per worker count
 """
 
 from __future__ import annotations
@@ -349,6 +350,19 @@ SLACK_METHODS = (
 )
 
 
+def add_worker_options(parser: argparse.ArgumentParser) -> None:
+    """`--workers 1,2`: the capacity search of bench/ack_workers.py instead of the levels."""
+    parser.add_argument(
+        "--workers",
+        help="worker counts, e.g. 1,2: for each, the highest open-loop rate with p99 ≤ 250 ms "
+        "(1 worker on SQLite and PostgreSQL, more on PostgreSQL; see bench/ack_workers.py)",
+    )
+    parser.add_argument("--seconds", type=float, default=6.0, help="per capacity trial")
+    parser.add_argument("--in-flight", type=int, default=64, help="clients in a capacity trial")
+    parser.add_argument("--start-rate", type=float, default=40.0)
+    parser.add_argument("--max-rate", type=float, default=2000.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
@@ -377,7 +391,13 @@ def main() -> None:
         help="Bolt listener pool size in every target (Revive's LISTENER_THREADS default; "
         "Bolt's own default is 5)",
     )
+    add_worker_options(parser)
     args = parser.parse_args()
+    if args.workers:
+        import ack_workers
+
+        ack_workers.main(args)
+        return
     levels = [int(v) for v in args.levels.split(",")]
     backends = [b for b in args.backends.split(",") if b]
     mix = args.mix.split(",")
