@@ -76,6 +76,8 @@ def test_a_customer_who_asked_not_to_be_contacted_stays_won() -> None:
      "Walk-away reason 'bored' is not one Revive knows"),
     ({"Walk-away reason": "not_a_fit"}, "Walk-away reason: a dormant prospect has not walked"),
     ({"Walked away on": "2026-11-02"}, "Walked away on: a dormant prospect has not walked away"),
+    ({"Status": "walked_away", "Walk-away reason": "other", "Walked away on": "2026-11-26"},
+     "Walked away on: November 26, 2026 is after today"),
     ({"Do not contact": "yes"}, "they asked not to be contacted, so they can't be dormant"),
     ({"Do not contact": "maybe"}, "Do not contact 'maybe': write yes, or leave it empty"),
     ({"Status": "won", "Next touch": "2026-12-01"}, "Next touch: a won prospect has none"),

@@ -74,6 +74,8 @@ def read_history(
     if walked_on is not None and status is not ProspectStatus.WALKED_AWAY:
         problems.append(f"Walked away on: a {_words(status)} prospect has not walked away; "
                         "clear the cell or set Status to walked_away")  # fmt: skip
+    elif walked_on is not None and walked_on > today:
+        problems.append(f"Walked away on: {walked_on:%B %-d, %Y} is after today")
     do_not_contact = do_not_contact or reason is WalkAwayReason.DO_NOT_CONTACT
     if do_not_contact and status is ProspectStatus.DORMANT:
         problems.append("Do not contact: they asked not to be contacted, so they can't be "
