@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -80,3 +80,29 @@ def test_an_exported_file_imported_into_a_fresh_revive_exports_the_same(
         assert statuses["Rita Gold"] == ("revived", False)
         assert exported_file(fresh, "U1") == data
     assert live.fake.validation_errors == [] and live.fake.warnings == []
+
+
+def test_an_edited_export_imported_days_later_through_slack(live: LiveApp, tmp_path: Path) -> None:
+    """Imported on Saturday, November 28: a Next touch already past is due on Monday; a
+    walk-away whose reason was cleared in the spreadsheet needs attention, saying why."""
+    seed_pipeline(live.sessions)
+    seed_every_status(live.sessions)
+    live.clock.set(NOW + timedelta(days=1))
+    text = exported_file(live, "U1").decode("utf-8-sig")
+    edited = text.replace(",walked_away,,,,said_no_final,", ",walked_away,,,,,")
+    assert edited != text
+    live.clock.set(datetime(2026, 11, 28, 15, 0, tzinfo=UTC))
+
+    with fresh_revive(live, tmp_path) as fresh:
+        data = ("\ufeff" + edited).encode("utf-8")
+        message = submit(fresh, fresh.fake.add_user_file("edited.csv", data, user="U1"))
+        said = blocks_text(message.blocks)
+        assert "*1* need attention" in said
+        assert "Status walked_away needs a Walk-away reason" in said
+        click_import(fresh, message)
+        fresh.fake.wait_for("files.completeUploadExternal", 2)  # the export, then the report
+        with fresh.session() as session:
+            due = {p.name: p.next_touch_on for p in session.scalars(select(Prospect))}
+    assert "Otto Brandt" not in due
+    assert due["Kim Park"] == date(2026, 11, 30)  # was November 25: overdue, due Monday
+    assert due["Dana Reyes"] == date(2026, 12, 9)  # still ahead: kept
