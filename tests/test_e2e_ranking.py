@@ -21,6 +21,7 @@ from tests.fakeslack import FakeSlack, blocks_text
 from tests.slack_driver import multi_static_select, static_select
 from tests.sweeping import FAST, FakeSleep
 from tests.test_e2e_coach_settings import as_submitted, history_text, make_manager, open_modal
+from tests.test_e2e_outcomes import click
 
 TUESDAY = datetime(2026, 11, 24, 14, 5, tzinfo=UTC)  # 09:05 in New York
 CONTRACT = Situation.COMPETITOR_CONTRACT
@@ -104,6 +105,11 @@ def stored(live: LiveApp) -> dict[str, Any]:
         return session.scalars(select(Workspace.settings)).one() or {}
 
 
+def prospect_id(live: LiveApp) -> int:
+    with live.session() as session:
+        return session.scalars(select(Prospect.id).where(Prospect.name == "Dana Reyes")).one()
+
+
 def number(text: str) -> dict[str, Any]:
     return {"type": "number_input", "value": text}
 
@@ -112,6 +118,11 @@ def test_below_the_minimum_the_playbook_order_is_kept(team: LiveApp) -> None:
     blocks = morning(team)
     assert tactic_buttons(blocks) == ["Beat the renewal", "Be a resource"]
     assert "like this in your workspace" not in blocks_text(blocks)
+    before = len(team.fake.calls_to("views.open"))
+    click(team, team.fake.messages("U1")[-1], prospect_id(team), f"{ids.TACTIC}:0")
+    card = team.fake.wait_for("views.open", before + 1)[-1].params["view"]
+    assert "Beat the renewal" in blocks_text(card["blocks"])
+    assert "like this in your workspace" not in blocks_text(card["blocks"])
 
 
 def test_the_tactic_that_revives_more_is_offered_first_with_its_numbers(team: LiveApp) -> None:
@@ -122,6 +133,14 @@ def test_the_tactic_that_revives_more_is_offered_first_with_its_numbers(team: Li
         blocks = morning(team, days_later=day)
         assert tactic_buttons(blocks) == ["Be a resource", "Beat the renewal"]
         assert "Be a resource: revived 8 of 10 like this in your workspace." in blocks_text(blocks)
+    # The tactic card opened from the digest says the same.
+    digest = team.fake.messages("U1")[-1]
+    before = len(team.fake.calls_to("views.open"))
+    click(team, digest, prospect_id(team), f"{ids.TACTIC}:0")
+    card = team.fake.wait_for("views.open", before + 1)[-1].params["view"]
+    assert "Be a resource: revived 8 of 10 like this in your workspace." in blocks_text(
+        card["blocks"]
+    )
 
 
 def test_a_pinned_tactic_stays_first(team: LiveApp) -> None:

@@ -71,8 +71,10 @@ def outcome_modal(
     outcome: Outcome | None = None,
     proposed: date | None = None,
     backlog: Backlog | None = None,
+    evidence: str | None = None,
 ) -> dict[str, Any]:
-    """The card for one tactic and one prospect, with the outcome form below it."""
+    """The card for one tactic and one prospect, with the outcome form below it; `evidence`
+    is the team's record with it ("revived 4 of 9 like this"), when the ranking is on."""
     tactic = card.tactic
     find_out = find_out_line(backlog)
     blocks: list[dict[str, Any]] = [
@@ -80,6 +82,8 @@ def outcome_modal(
             "type": "section",
             "text": md(f"*{escape(tactic.title)}* with {who(facts)}\n_{escape(tactic.purpose)}_"),
         },
+        *([{"type": "context", "elements": [md(f":bar_chart: {escape(evidence)}")]}]
+          if evidence else []),
         *([{"type": "section", "text": md(find_out)}] if find_out else []),
         {"type": "section", "text": md(f"*What to do*\n{escape(card.what_to_do)}")},
         {"type": "section", "text": md(f"*What to say*\n{_quote(card.talk_track)}")},

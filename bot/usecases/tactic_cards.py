@@ -15,6 +15,7 @@ from bot import coach, ids
 from bot.blocks.tactic_card import LEAVE_ROTATION, OutcomeForm, form_errors, outcome_modal
 from bot.coach import questions
 from bot.coach.questions import Backlog
+from bot.coach.ranking import evidence as ranked_evidence
 from bot.domain import Outcome, ProspectFacts, TouchFacts
 from bot.parsing.payloads import DigestRef
 from bot.reps import RepContext
@@ -30,6 +31,7 @@ from bot.usecases.followups import (
     stale_notice,
 )
 from bot.usecases.outcomes import OutcomeInput, outcome_problems
+from bot.usecases.ranking import ranking_for, record_of
 from bot.usecases.request import Caller, Request, rep_request
 from store.models import Prospect
 from store.repo import prospect_facts, touch_history
@@ -43,13 +45,19 @@ class CardSubject:
     history: list[TouchFacts]
     rep: RepContext
     backlog: Backlog | None = None  # its questions: "Find out this time" and the form's choice
+    evidence: str | None = None  # the team's record with this tactic here, when ranking is on
 
 
 def _subject(req: Request, prospect: Prospect, tactic_id: str | None) -> CardSubject:
     if tactic_id not in coach.TACTICS or tactic_id == coach.HOMEWORK.id:
         raise ids.STALE
     backlog = backlog_for(req.session, prospect)
-    return CardSubject(prospect_facts(prospect), touch_history(prospect), req.rep, backlog)
+    facts = prospect_facts(prospect)
+    ranking = ranking_for(req.rep, record_of(req.session, req.rep))
+    evidence = (
+        ranked_evidence(facts.situation, tactic_id, ranking.record) if ranking.learning else None
+    )
+    return CardSubject(facts, touch_history(prospect), req.rep, backlog, evidence)
 
 
 def proposal(subject: CardSubject, tactic_id: str, outcome: Outcome) -> date | None:
@@ -90,6 +98,7 @@ def card_view(subject: CardSubject, meta: ids.ModalMeta, outcome: Outcome | None
         outcome=outcome,
         proposed=proposed,
         backlog=subject.backlog,
+        evidence=subject.evidence,
     )
 
 
