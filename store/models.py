@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -156,7 +157,16 @@ class Touch(Base):
     """One logged contact with a prospect."""
 
     __tablename__ = "touches"
-    __table_args__ = (Index("ix_touches_rep_on", "rep_id", "touched_on"),)
+    __table_args__ = (
+        Index("ix_touches_rep_on", "rep_id", "touched_on"),
+        # Team numbers (bot/team/totals.py): a rep's revivals, and the tries before each,
+        # read from the indexes alone.
+        Index("ix_touches_rep_outcome_on", "rep_id", "outcome", "touched_on", "prospect_id"),
+        Index(
+            "ix_touches_prospect_on",
+            *("prospect_id", "touched_on", "outcome", "rep_id", "tactic_id", "situation"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
@@ -329,3 +339,26 @@ class ProspectAnswer(Base):
     answered_on: Mapped[date] = mapped_column(Date)  # the rep's local date
     answer: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class TeamDayTotal(Base):
+    """One rep's touches of one day, counted for the team numbers (bot/team/totals.py).
+
+    A cache that checks itself: every read compares the signature (how many touches, the
+    highest id, the sum of ids) with the touches table and counts a day again when they
+    differ, so a touch written by any path (a click, an import, a restore) is never missed.
+    `tries` maps "tactic_id situation" to the day's contacts with that pair."""
+
+    __tablename__ = "team_day_totals"
+
+    rep_id: Mapped[int] = mapped_column(
+        ForeignKey("reps.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # the rep's local date
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    touches: Mapped[int] = mapped_column(Integer)
+    max_touch_id: Mapped[int] = mapped_column(Integer)
+    touch_id_sum: Mapped[int] = mapped_column(BigInteger)
+    contacts: Mapped[int] = mapped_column(Integer)
+    learned: Mapped[int] = mapped_column(Integer)
+    tries: Mapped[dict[str, Any]] = mapped_column(JSON)

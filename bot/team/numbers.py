@@ -164,8 +164,22 @@ def team_numbers(
     (any order); `today_of` gives each rep's own local date for "overdue" (default: the
     period's end).
     """
-    counts = {rep_id: _RepCounts() for rep_id in rep_ids}
+    counts = {rep_id: RepCounts() for rep_id in rep_ids}
     tallies = _count_touches(period, counts, touches)
+    return finish_numbers(period, counts, tallies, walk_aways, due, today_of)
+
+
+def finish_numbers(
+    period: Period,
+    counts: Mapping[int, RepCounts],
+    tallies: Pairs,
+    walk_aways: Iterable[WalkAwayRow] = (),
+    due: Iterable[DueRow] = (),
+    today_of: Mapping[int, date] | None = None,
+) -> TeamNumbers:
+    """The numbers from the reps' touch counts and the pairs' tallies (however they were
+    counted: from touch rows here, from daily totals in bot.team.totals), with the
+    walk-aways and due dates added."""
     for row in walk_aways:
         if row.rep_id in counts:
             counts[row.rep_id].walk_reasons[row.reason] += row.count
@@ -185,12 +199,12 @@ def team_numbers(
 
 
 _ORDER = itemgetter(2, 6, 0)  # prospect, day, logging order
-_Pairs = dict[str, dict[str, list[int]]]  # tactic → situation → [tried, revived]
+Pairs = dict[str, dict[str, list[int]]]  # tactic → situation → [tried, revived]
 
 
 def _count_touches(
-    period: Period, counts: Mapping[int, _RepCounts], touches: Iterable[TouchRow]
-) -> _Pairs:
+    period: Period, counts: Mapping[int, RepCounts], touches: Iterable[TouchRow]
+) -> Pairs:
     """Count the period's touches into `counts`; return tries and revivals per pair.
 
     Walks each prospect's touches newest first, remembering the day of the earliest
@@ -199,8 +213,8 @@ def _count_touches(
     a 50-rep team, where every object made is one more for the garbage collector to chase
     (docs/benchmarks.md)."""
     start, end, window = period.start, period.end, timedelta(days=REVIVAL_WINDOW_DAYS)
-    pairs: _Pairs = {}
-    verdicts = _Verdicts()
+    pairs: Pairs = {}
+    verdicts = Verdicts()
     prospect, revived_on = None, None
     for _id, rep_id, prospect_id, situation, tactic_id, outcome, day, text in reversed(
         sorted(touches, key=_ORDER)
@@ -226,7 +240,7 @@ def _count_touches(
     return pairs
 
 
-class _Verdicts:
+class Verdicts:
     """The coach's verdict on a touch, memoised on the touch's own values (tactic, outcome,
     day, text): the same values, the same verdict, asked of the coach once."""
 
@@ -253,7 +267,7 @@ def _verdict(touch: TouchFacts) -> tuple[bool, bool]:
     return coach.is_contact(touch), coach.learned_something(touch)
 
 
-class _RepCounts:
+class RepCounts:
     """One rep's running counts while the rows are read."""
 
     __slots__ = ("contacts", "in_rotation", "learned", "overdue", "revived", "walk_reasons")

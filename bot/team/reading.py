@@ -47,7 +47,7 @@ def load_team_rows(
 ) -> TeamRows:
     """The rows of these reps (of this workspace only) for this period. With `now`, each
     rep's own local date too (for "overdue"); without it the caller's date stands in."""
-    reps, today_of = _reps(session, workspace_id, rep_ids, settings, now)
+    reps, today_of = rep_names(session, workspace_id, rep_ids, settings, now)
     ids = [rep.rep_id for rep in reps]
     if not ids:
         return TeamRows((), {}, (), (), ())
@@ -55,12 +55,12 @@ def load_team_rows(
         reps=reps,
         today_of=today_of,
         touches=_touches(session, workspace_id, ids, period),
-        walk_aways=_walk_aways(session, workspace_id, ids, period),
-        due=_due(session, workspace_id, ids),
+        walk_aways=walk_away_rows(session, workspace_id, ids, period),
+        due=due_rows(session, workspace_id, ids),
     )
 
 
-def _reps(
+def rep_names(
     session: Session,
     workspace_id: int,
     rep_ids: Sequence[int],
@@ -106,7 +106,7 @@ def _touches(
     ).all()
 
 
-def _walk_aways(
+def walk_away_rows(
     session: Session, workspace_id: int, rep_ids: list[int], period: Period
 ) -> tuple[WalkAwayRow, ...]:
     d = Decision.__table__.c
@@ -124,7 +124,7 @@ def _walk_aways(
     return tuple(WalkAwayRow(rep_id, reason, count) for rep_id, reason, count in rows)
 
 
-def _due(session: Session, workspace_id: int, rep_ids: list[int]) -> tuple[DueRow, ...]:
+def due_rows(session: Session, workspace_id: int, rep_ids: list[int]) -> tuple[DueRow, ...]:
     p = Prospect.__table__.c
     rows = session.execute(
         select(p.rep_id, p.next_touch_on, func.count())

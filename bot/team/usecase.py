@@ -2,9 +2,9 @@
 
 Who may see what is bot.team.roles' alone: a rep who manages nothing is refused before
 anything is read or parsed, and a team is looked up only among the viewer's own views
-(`roles.view_for`), so another manager's team is refused without being named. The rows
-are read in a few set-based queries (bot.team.reading) and counted by the pure
-bot.team.numbers.
+(`roles.view_for`), so another manager's team is refused without being named. The numbers
+come from the daily totals and a few set-based queries (bot.team.totals), the same as the
+pure bot.team.numbers counts from every touch.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from bot.blocks import team_numbers as blocks
 from bot.blocks.command_replies import Reply
 from bot.team import roles
-from bot.team.numbers import Period, TeamReport, team_numbers
+from bot.team.numbers import Period, TeamReport
 from bot.team.periods import split_request, this_month
-from bot.team.reading import TeamRows, load_team_rows
+from bot.team.totals import TeamTotals, load_team_totals, totals_numbers
 from bot.usecases.request import Request
 from bot.workspace_settings import WorkspaceSettings, settings_from_json
 from store.models import Rep
@@ -33,7 +33,7 @@ def team_command(req: Request, rest: str) -> Callable[[], Reply]:
         raise roles.NotAManager()
     name, period = split_request(rest, viewer.today, [view.name for view in views])
     view = roles.view_for(session, viewer.rep, name)
-    rows = load_team_rows(
+    rows = load_team_totals(
         session,
         workspace_id=viewer.workspace.id,
         rep_ids=view.rep_ids,
@@ -56,7 +56,7 @@ def team_numbers_section(session: Session, rep: Rep, today: date) -> list[dict[s
         return []
     shown = views[: blocks.HOME_TEAMS_MAX]
     period = this_month(today)
-    rows = load_team_rows(
+    rows = load_team_totals(
         session,
         workspace_id=rep.workspace_id,
         rep_ids=list(dict.fromkeys(rep_id for view in shown for rep_id in view.rep_ids)),
@@ -68,11 +68,11 @@ def team_numbers_section(session: Session, rep: Rep, today: date) -> list[dict[s
     return blocks.home_section(reports, more=len(views) - len(shown))
 
 
-def _report(view: roles.TeamView, period: Period, rows: TeamRows, today: date) -> TeamReport:
+def _report(view: roles.TeamView, period: Period, rows: TeamTotals, today: date) -> TeamReport:
     names = {name.rep_id: name for name in rows.reps if name.rep_id in view.rep_ids}
     rep_ids = [rep_id for rep_id in view.rep_ids if rep_id in names]
-    numbers = team_numbers(period, rep_ids, rows.touches, rows.walk_aways, rows.due, rows.today_of)
-    return TeamReport(team=view.name, today=today, numbers=numbers, names=names)
+    return TeamReport(team=view.name, today=today, numbers=totals_numbers(rows, rep_ids),
+                      names=names)  # fmt: skip
 
 
 def _settings(rep: Rep) -> WorkspaceSettings:
