@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import coach
+from bot.blocks.digest import digest_blocks
 from bot.blocks.questions import (
     IN_FACT_DATE,
     IN_QUESTION,
@@ -22,10 +23,19 @@ from bot.blocks.questions import (
     find_out_line,
     read_answer_form,
 )
+from bot.blocks.tactic_card import outcome_modal
 from bot.coach import questions as qs
 from bot.coach.playbook import AYLING, ROSEN_CLOSED_DOORS, ROSEN_SIX_WAYS, SLIFE, USZYNSKI
-from bot.domain import CoachSettings, Outcome, ProspectFacts, Situation, TouchFacts
+from bot.domain import (
+    CoachSettings,
+    Outcome,
+    ProspectFacts,
+    Situation,
+    TouchFacts,
+    WalkAwayReason,
+)
 from bot.errors import UserError
+from bot.usecases.reading import DueItem
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 SOURCES = {ROSEN_SIX_WAYS, ROSEN_CLOSED_DOORS, SLIFE, USZYNSKI, AYLING}
@@ -238,3 +248,37 @@ def test_any_answer_text_is_escaped_on_every_surface(text: str) -> None:
     for out in shown:
         assert "<!channel>" not in out and "<@U0BOSS>" not in out
         assert "<" not in out  # none of the rep's angle brackets survive unescaped
+
+
+def _item(backlog: qs.Backlog | None, **more: object) -> DueItem:
+    prospect = facts(Situation.SAID_NO, id=7, next_touch_on=TODAY)
+    choice = coach.TacticChoice(coach.TACTICS["real_reason"], "they said no a month ago")
+    base = DueItem(prospect, 1, (choice,), "30 days since they said no", 30, backlog=backlog)
+    return replace(base, **more)
+
+
+def test_the_digest_entry_says_what_to_find_out_unless_a_decision_is_open() -> None:
+    backlog = qs.backlog_of(Situation.SAID_NO, [qs.Answer("real_reason", TODAY, "price")])
+    text = json.dumps(digest_blocks([_item(backlog)], TODAY, more_in_home=0))
+    assert f"*Find out this time:* {qs.QUESTIONS['budget_timing'].label}" in text
+    assert "Find out this time" not in json.dumps(
+        digest_blocks([_item(None)], TODAY, more_in_home=0)
+    )
+    review = coach.Reevaluation(WalkAwayReason.NOTHING_LEARNED, ("real_reason",), 2, None)
+    asked = digest_blocks([_item(backlog, decision=review)], TODAY, more_in_home=0)
+    assert "Find out this time" not in json.dumps(asked)  # the question to decide comes first
+
+
+def test_the_tactic_card_asks_and_offers_the_open_questions() -> None:
+    prospect = facts(Situation.COMPETITOR_CONTRACT, id=7)
+    backlog = qs.backlog_of(Situation.COMPETITOR_CONTRACT, [])
+    card = coach.tactic_card(coach.TACTICS["before_renewal"], prospect, TODAY)
+    view = outcome_modal(prospect, card, today=TODAY, meta="{}", backlog=backlog)
+    text = json.dumps(view["blocks"])
+    assert f"*Find out this time:* {qs.QUESTIONS['contract_end'].label}" in text
+    block_ids = [b.get("block_id") for b in view["blocks"]]
+    assert IN_QUESTION in block_ids and IN_FACT_DATE in block_ids
+    later = outcome_modal(
+        prospect, card, today=TODAY, meta="{}", outcome=Outcome.NO_REPLY, backlog=backlog
+    )
+    assert IN_QUESTION not in [b.get("block_id") for b in later["blocks"]]  # learned only
