@@ -3,7 +3,9 @@ and every problem one line with exit code 2."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import csv
+import io
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from sqlalchemy import func, select
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade
 from store.models import Prospect
-from tests.export_seed import seed_reps
+from tests.export_seed import seed_every_status, seed_pipeline, seed_reps
 from tests.test_cli import run_revive
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
@@ -106,3 +108,36 @@ def test_json_and_a_file_together_are_refused(tmp_path: Path, database: str) -> 
                         "--team-id", "T1", cwd=tmp_path, env={"DATABASE_URL": database})
     assert result.returncode == 2
     assert "not both" in result.stderr
+
+
+def test_revive_export_then_revive_import_gives_every_field_back(tmp_path: Path) -> None:
+    """`revive export` of a rep, `revive import` of that file into an empty workspace: every
+    column comes back; a Next touch already past on the real clock is due on a workday from
+    today on (the CLI runs on the system clock)."""
+    url = f"sqlite:///{tmp_path / 'revive.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    seed_pipeline(sessions)
+    seed_every_status(sessions)
+    seed_reps(sessions, {"U1": {"tz": "America/New_York"}}, team_id="T2")
+    engine.dispose()
+    env = {"DATABASE_URL": url}
+    out = tmp_path / "u1.csv"
+    exported = run_revive("export", "--team-id", "T1", "--rep", "U1", "--out", str(out),
+                          cwd=tmp_path, env=env)
+    assert exported.returncode == 0, exported.stderr
+    imported = run_revive("import", str(out), "--team-id", "T2", "--rep", "U1",
+                          cwd=tmp_path, env=env)
+    assert imported.returncode == 0, imported.stderr
+    assert "A Revive export: each prospect comes back where it stood" in imported.stdout
+    assert "Need attention: 0" in imported.stdout
+    again = run_revive("export", "--team-id", "T2", "--rep", "U1", cwd=tmp_path, env=env)
+    before = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    after = list(csv.DictReader(io.StringIO(again.stdout)))
+    assert len(after) == len(before) == 11
+    for was, now in zip(before, after, strict=True):
+        assert {**was, "Next touch": ""} == {**now, "Next touch": ""}
+        if was["Next touch"] != now["Next touch"]:  # overdue: due on a workday, today or later
+            moved = date.fromisoformat(now["Next touch"])
+            assert moved > date.fromisoformat(was["Next touch"]) and moved.weekday() < 5
