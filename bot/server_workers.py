@@ -147,7 +147,8 @@ def serve_workers(settings: Settings, *, port: int, workers: int, no_scheduler: 
     problem = workers_problem(settings, workers) or ticker_problem(settings, workers, no_scheduler)
     if problem is not None:
         raise ConfigError(problem)
-    check_bot_token(settings.slack_bot_token, settings.slack_api_url)
+    if settings.oauth is None:  # OAuth mode: each workspace's token is checked on use
+        check_bot_token(settings.slack_bot_token, settings.slack_api_url)
     try:
         check_port_free(port)
     except OSError as error:
