@@ -47,6 +47,9 @@ class FakeOAuth:
         self._codes[code] = Grant(team_id, enterprise_id, user_id, org_wide)
         return code
 
+    def refresh_tokens(self) -> list[str]:
+        return list(self._refresh)
+
     def expire(self, token: str) -> None:
         """The token's time is up now (Slack answers token_expired)."""
         self.expires_at[token] = 0.0

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SIGNING_SECRET
 from tests.fakeslack import FakeSlack
 from tests.fakeslack_oauth import CLIENT_SECRET
@@ -26,15 +28,18 @@ class Browser(OAuthLive):
         return self.fake.oauth.code(team_id)
 
 
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
 def test_serve_in_oauth_mode_installs_a_workspace_and_answers_it(
-    tmp_path: Path, fake_slack: FakeSlack
+    tmp_path: Path, fake_slack: FakeSlack, level: str
 ) -> None:
+    fake_slack.oauth.rotation_seconds = 43200  # a refresh token too, as secret as the token
     fake_slack.tokens.clear()
     fake_slack.add_user("UA", team_id="TA", tz="America/New_York")
     port = free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
     env = {**clean, "PYTHONPATH": str(Path(__file__).parents[1]), "PORT": str(port),
-           **oauth_env(fake_slack.api_url, f"sqlite:///{tmp_path / 'revive.db'}")}
+           **oauth_env(fake_slack.api_url, f"sqlite:///{tmp_path / 'revive.db'}"),
+           "LOG_LEVEL": level}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve", "--no-scheduler"], cwd=tmp_path, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -64,6 +69,8 @@ def test_serve_in_oauth_mode_installs_a_workspace_and_answers_it(
         process.terminate()
         _, stderr = process.communicate(timeout=10)
     assert "installed in workspace TA" in stderr
-    for secret in (token, KEY, CLIENT_SECRET):
+    # At DEBUG slack_sdk narrates oauth.v2.access, whose answer holds both tokens: masked.
+    assert ("oauth.v2.access" in stderr) == (level == "DEBUG")
+    for secret in (token, fake_slack.oauth.refresh_tokens()[0], KEY, CLIENT_SECRET):
         assert secret not in stderr
     assert "Traceback" not in stderr
