@@ -31,8 +31,9 @@ from bot.install.crypto import TokenCipher
 from bot.install.store import EncryptedInstallationStore
 from bot.install.tokens import ROTATION_MINUTES, InstallationTokens
 from bot.services import Services
-from bot.settings import ConfigError
+from bot.settings import ConfigError, Settings
 from bot.slack_client import make_client
+from store.db import make_engine, make_session_factory
 
 log = logging.getLogger(__name__)
 
@@ -161,3 +162,25 @@ def _page(status: int, title: str, text: str, install_path: str) -> BoltResponse
     )
     headers = {"content-type": "text/html; charset=utf-8"}
     return BoltResponse(status=status, body=body, headers=headers)
+
+
+def installed_token(settings: Settings, team_id: str | None) -> str:
+    """OAuth mode, for a CLI command that calls Slack: the bot token of the workspace it names
+    with --team-id, read (and refreshed if due) from the installation store."""
+    if team_id is None:
+        raise ConfigError(
+            "In OAuth mode (SLACK_CLIENT_ID) name the workspace with --team-id T…: each one "
+            "has its own token."
+        )
+    engine = make_engine(settings.database_url)
+    services = with_installations(
+        Services(settings=settings, sessions=make_session_factory(engine))
+    )
+    token = services.bot_token(team_id)
+    engine.dispose()
+    if token is None:
+        raise ConfigError(
+            f"Workspace {team_id} has not installed Revive, or uninstalled it: install it "
+            "from the Add to Slack page (/slack/install) first."
+        )
+    return token

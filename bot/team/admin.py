@@ -106,10 +106,15 @@ def run_teams(settings: Settings, args: argparse.Namespace) -> int:
 
 def _set(settings: Settings, args: argparse.Namespace) -> int:
     # The token is needed here only, not to list or delete: ask for it as `serve` does.
-    token = (
-        settings.slack_bot_token
-        or load_settings(require_slack=("SLACK_BOT_TOKEN",)).slack_bot_token
-    )
+    if settings.oauth is not None:  # OAuth mode: the named workspace's own token
+        from bot.install.oauth import installed_token
+
+        token = installed_token(settings, args.team_id)
+    else:
+        token = (
+            settings.slack_bot_token
+            or load_settings(require_slack=("SLACK_BOT_TOKEN",)).slack_bot_token
+        )
     name, managers, reps = checked_input(args.name, args.managers, args.reps)
     channel: ChannelChange = (
         KEEP if args.report_channel is None else checked_channel(args.report_channel)
