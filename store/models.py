@@ -347,7 +347,8 @@ class TeamDayTotal(Base):
     A cache that checks itself: every read compares the signature (how many touches, the
     highest id, the sum of ids) with the touches table and counts a day again when they
     differ, so a touch written by any path (a click, an import, a restore) is never missed.
-    `tries` maps "tactic_id situation" to the day's contacts with that pair."""
+    A row with `days` > 1 sums a whole calendar month starting on `day`. `tries` maps
+    "tactic_id situation" to the contacts with that pair."""
 
     __tablename__ = "team_day_totals"
 
@@ -355,6 +356,7 @@ class TeamDayTotal(Base):
         ForeignKey("reps.id", ondelete="CASCADE"), primary_key=True
     )
     day: Mapped[date] = mapped_column(Date, primary_key=True)  # the rep's local date
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1, or a month's length
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     touches: Mapped[int] = mapped_column(Integer)
     max_touch_id: Mapped[int] = mapped_column(Integer)

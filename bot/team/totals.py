@@ -27,8 +27,8 @@ workspace (a touch's rep is of the touch's workspace).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -39,6 +39,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from bot.coach.counters import NOT_CONTACTS
 from bot.coach.revival import REVIVAL_WINDOW_DAYS, REVIVING_VALUES
+from bot.team.day_totals import DayCounts, rep_days
 from bot.team.numbers import (
     DueRow,
     Pairs,
@@ -46,13 +47,12 @@ from bot.team.numbers import (
     RepCounts,
     RepName,
     TeamNumbers,
-    Verdicts,
     WalkAwayRow,
     finish_numbers,
 )
 from bot.team.reading import due_rows, rep_names, walk_away_rows
 from bot.workspace_settings import WorkspaceSettings
-from store.models import TeamDayTotal, Touch
+from store.models import Touch
 
 REVIVING = sorted(REVIVING_VALUES)
 NOT_CONTACT = sorted(outcome.value for outcome in NOT_CONTACTS)
@@ -78,16 +78,6 @@ def _days_before_sqlite(element: days_before, compiler: Any, **kw: Any) -> str:
     column, days = list(element.clauses)
     shift = compiler.process(days, **kw)
     return f"date({compiler.process(column, **kw)}, '-' || {shift} || ' days')"
-
-
-@dataclass
-class DayCounts:
-    """One rep's day: what team_day_totals stores. `tries` is keyed "tactic_id situation"
-    (neither holds a space), as stored: a quarter reads 70,000 of these."""
-
-    contacts: int = 0
-    learned: int = 0
-    tries: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -122,7 +112,7 @@ def load_team_totals(
         period=period,
         reps=reps,
         today_of=today_of,
-        days=day_counts(session, workspace_id, ids, period),
+        days=rep_days(session, workspace_id, ids, period),
         revived=revived_prospects(session, ids, period),
         revived_tries=revived_tries(session, ids, period),
         walk_aways=walk_away_rows(session, workspace_id, ids, period),
@@ -154,117 +144,6 @@ def totals_numbers(totals: TeamTotals, rep_ids: Sequence[int]) -> TeamNumbers:
 def _tally(tallies: Pairs, tactic: str, situation: str) -> list[int]:
     by_situation = tallies.get(tactic) or tallies.setdefault(tactic, {})
     return by_situation.get(situation) or by_situation.setdefault(situation, [0, 0])
-
-
-# --- the daily totals --------------------------------------------------------------------
-
-
-def day_counts(
-    session: Session, workspace_id: int, rep_ids: list[int], period: Period
-) -> dict[int, list[DayCounts]]:
-    """Each rep's days of the period, from the stored totals; days whose touches changed
-    since they were stored (or never stored) are counted again and stored."""
-    signatures = touch_signatures(session, rep_ids, period)
-    stored = stored_days(session, rep_ids, period)
-    stale = [key for key, signature in signatures.items()
-             if key not in stored or stored[key][0] != signature]  # fmt: skip
-    found = {key: stored[key][1] for key in signatures if key not in stale}
-    if stale:
-        fresh = recount(session, stale)
-        save_days(session, workspace_id, fresh)
-        found.update({key: counts for key, (_signature, counts) in fresh.items()})
-    days: dict[int, list[DayCounts]] = defaultdict(list)
-    for (rep_id, _day), counts in found.items():
-        days[rep_id].append(counts)
-    return days
-
-
-def touch_signatures(
-    session: Session, rep_ids: list[int], period: Period
-) -> dict[tuple[int, date], Signature]:
-    t = Touch.__table__.c
-    rows = session.execute(
-        select(t.rep_id, t.touched_on, func.count(), func.max(t.id), func.sum(t.id))
-        .where(t.rep_id.in_(rep_ids), t.touched_on.between(period.start, period.end))
-        .group_by(t.rep_id, t.touched_on)
-    )
-    return {(rep_id, day): (count, top, int(total)) for rep_id, day, count, top, total in rows}
-
-
-def stored_days(
-    session: Session, rep_ids: list[int], period: Period
-) -> dict[tuple[int, date], tuple[Signature, DayCounts]]:
-    d = TeamDayTotal.__table__.c
-    rows = session.execute(
-        select(
-            *(d.rep_id, d.day, d.touches, d.max_touch_id, d.touch_id_sum),
-            *(d.contacts, d.learned, d.tries),
-        ).where(d.rep_id.in_(rep_ids), d.day.between(period.start, period.end))
-    )
-    return {
-        (rep_id, day): ((touches, top, int(total)), DayCounts(contacts, learned, tries))
-        for rep_id, day, touches, top, total, contacts, learned, tries in rows
-    }
-
-
-def recount(
-    session: Session, keys: Iterable[tuple[int, date]]
-) -> dict[tuple[int, date], tuple[Signature, DayCounts]]:
-    """Count these rep-days again from their touches, with the coach's verdicts."""
-    wanted = set(keys)
-    t = Touch.__table__.c
-    rows = session.execute(
-        select(t.rep_id, t.touched_on, t.id, t.tactic_id, t.situation, t.outcome, t.learned)
-        .where(
-            t.rep_id.in_({rep_id for rep_id, _day in wanted}),
-            t.touched_on.between(min(day for _r, day in wanted), max(day for _r, day in wanted)),
-        )
-    )
-    verdicts = Verdicts()
-    counted: dict[tuple[int, date], tuple[list[int], DayCounts]] = {}
-    for rep_id, day, touch_id, tactic, situation, outcome, text in rows:
-        if (rep_id, day) not in wanted:
-            continue
-        ids, counts = counted.setdefault((rep_id, day), ([], DayCounts()))
-        ids.append(touch_id)
-        contact, learned = verdicts.of(tactic, outcome, day, text)
-        if contact:
-            counts.contacts += 1
-            counts.learned += learned
-            pair = f"{tactic} {situation}"
-            counts.tries[pair] = counts.tries.get(pair, 0) + 1
-    return {key: ((len(ids), max(ids), sum(ids)), counts)
-            for key, (ids, counts) in counted.items()}  # fmt: skip
-
-
-def save_days(
-    session: Session,
-    workspace_id: int,
-    days: dict[tuple[int, date], tuple[Signature, DayCounts]],
-) -> None:
-    """Insert or replace these rows, in key order (two readers never deadlock)."""
-    if not days:
-        return
-    rows = [
-        {"rep_id": rep_id, "day": day, "workspace_id": workspace_id, "touches": touches,
-         "max_touch_id": top, "touch_id_sum": total, "contacts": counts.contacts,
-         "learned": counts.learned, "tries": counts.tries}
-        for (rep_id, day), ((touches, top, total), counts) in sorted(days.items())
-    ]  # fmt: skip
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(TeamDayTotal)
-    replaced = ("workspace_id", "touches", "max_touch_id", "touch_id_sum", "contacts",
-                "learned", "tries")  # fmt: skip
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["rep_id", "day"],
-            set_={name: statement.excluded[name] for name in replaced},
-        ),
-        rows,
-    )
 
 
 # --- revivals ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""team_day_totals: each rep's day of touches counted for the team numbers (issue 13), and
-two covering indexes on touches for the revivals
+"""team_day_totals: each rep's days (and whole months) of touches counted for the team
+numbers (issue 13), and two covering indexes on touches for the revivals
 
 The table is a cache checked at every read (bot/team/totals.py): it starts empty and fills
 on the first team numbers read, so there is nothing to backfill.
@@ -27,6 +27,7 @@ def upgrade() -> None:
         "team_day_totals",
         sa.Column("rep_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("touches", sa.Integer(), nullable=False),
         sa.Column("max_touch_id", sa.Integer(), nullable=False),
@@ -42,7 +43,7 @@ def upgrade() -> None:
             ["workspace_id"], ["workspaces.id"],
             name=op.f("fk_team_day_totals_workspace_id_workspaces"), ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("rep_id", "day", name=op.f("pk_team_day_totals")),
+        sa.PrimaryKeyConstraint("rep_id", "day", "days", name=op.f("pk_team_day_totals")),
     )  # fmt: skip
     op.create_index(
         "ix_touches_rep_outcome_on",
