@@ -100,7 +100,7 @@ def oauth_parts(services: Services, client: WebClient | None) -> tuple[Services,
     services = with_installations(services)
     ours = client or make_client(None, settings.slack_api_url)
     parts["client"] = ours
-    parts["oauth_flow"] = oauth_flow(config, services.tokens, ours)  # type: ignore[arg-type]
+    parts["oauth_flow"] = oauth_flow(config, services, ours)
     parts["user_facing_authorize_error_message"] = NOT_INSTALLED_TEXT
     return services, parts
 

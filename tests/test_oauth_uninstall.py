@@ -92,3 +92,18 @@ def test_a_reinstall_is_used_and_a_late_retry_of_the_old_uninstall_keeps_it(
     assert retried.status == 200
     two.live.wait_until_idle()
     assert stored_rows(two, "TA") == 2 and two.services.bot_token("TA") == fresh
+
+
+def test_after_a_reinstall_the_digests_resume_without_waiting_for_a_request(
+    two: OAuthLive,
+) -> None:
+    add_due_prospect(two, "TA", "UA", "Alma")
+    two.driver("TA").event({"type": "app_uninstalled"})
+    two.live.wait_until(lambda: stored_rows(two, "TA") == 0)
+    two.live.wait_until_idle()
+    assert two.install("TA").status == 200  # and nobody in TA has used Revive since
+    fake = two.live.fake
+    fake.reset()
+    report = sweep(two.services, two.live.clock(), options=FAST)
+    assert report.skipped_workspaces == [] and report.all_delivered
+    assert [c.token for c in fake.calls_to("chat.postMessage")] == [token_of(two, "TA")]

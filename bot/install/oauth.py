@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from slack_bolt import BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
@@ -25,6 +26,7 @@ from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.install.config import NO_KEY, OAuthConfig
 from bot.install.crypto import TokenCipher
@@ -33,6 +35,7 @@ from bot.install.tokens import ROTATION_MINUTES, InstallationTokens
 from bot.services import Services
 from bot.settings import ConfigError, Settings
 from bot.slack_client import make_client
+from bot.usecases.lifecycle import record_back
 from store.db import make_engine, make_session_factory
 
 log = logging.getLogger(__name__)
@@ -80,8 +83,12 @@ def installation_tokens(
     return InstallationTokens(store, rotator)
 
 
-def oauth_flow(config: OAuthConfig, tokens: InstallationTokens, client: WebClient) -> OAuthFlow:
-    """The flow Bolt serves at the install and redirect paths, and authorizes requests with."""
+def oauth_flow(config: OAuthConfig, services: Services, client: WebClient) -> OAuthFlow:
+    """The flow Bolt serves at the install and redirect paths, and authorizes requests with
+    (`services` from with_installations)."""
+    tokens = services.tokens
+    if not isinstance(tokens, InstallationTokens):
+        raise TypeError("oauth_flow needs Services from with_installations")
     store = tokens.store
     settings = OAuthSettings(
         client_id=config.client_id,
@@ -117,18 +124,29 @@ def oauth_flow(config: OAuthConfig, tokens: InstallationTokens, client: WebClien
         client=client,
         cache_enabled=True,
     )
-    return ReviveOAuthFlow(client=client, logger=log, settings=settings)
+    flow = ReviveOAuthFlow(client=client, logger=log, settings=settings)
+    flow.sessions = services.sessions
+    return flow
 
 
 class ReviveOAuthFlow(OAuthFlow):
+    sessions: sessionmaker[Session] | None = None
+
     def store_installation(self, request: BoltRequest, installation: Installation) -> None:
-        if installation.is_enterprise_install or not installation.team_id:
+        team_id = installation.team_id
+        if installation.is_enterprise_install or not team_id:
             self._revoke(installation)
             raise OrgWideInstallRefused(
                 f"org-wide install for enterprise {installation.enterprise_id} refused"
             )
         super().store_installation(request, installation)
-        log.info("installed in workspace %s (%s)", installation.team_id, installation.team_name)
+        log.info("installed in workspace %s (%s)", team_id, installation.team_name)
+        # A reinstall after an uninstall: the digests resume now, not at the next request.
+        installed_at = datetime.fromtimestamp(installation.installed_at, UTC)
+        if self.sessions is not None and record_back(
+            self.sessions, team_id=team_id, seen_at=installed_at
+        ):
+            log.info("workspace %s reinstalled: sending again", team_id)
 
     def _revoke(self, installation: Installation) -> None:
         """Give back the token of a refused install, so nothing half-installed remains."""
