@@ -107,7 +107,7 @@ def import_csv(settings: Settings, args: argparse.Namespace) -> tuple[ImportPlan
         data, today=context.today, order=DateOrder(args.dates),
         guess=order_for_zone(context.zone.key), for_others=manager,
     )  # fmt: skip
-    people = _people(settings, owner_emails(parsed)) if parsed.owner_column else {}
+    people = _people(settings, owner_emails(parsed), args.team_id) if parsed.owner_column else {}
     with unit_of_work(sessions) as session:
         context = _context(session, args, settings, now)
         plan = plan_import(session, context, parsed, people, lock=not args.dry_run)
@@ -133,17 +133,22 @@ def _context(
     return context_for(rep, workspace, now)
 
 
-def _people(settings: Settings, emails: list[str]) -> dict[str, Any]:
+def _people(settings: Settings, emails: list[str], team_id: str) -> dict[str, Any]:
     if not emails:
         return {}
-    if not settings.slack_bot_token:
+    token = settings.slack_bot_token
+    if settings.oauth is not None:  # OAuth mode: the workspace's own token
+        from bot.install.oauth import installed_token
+
+        token = installed_token(settings, team_id)
+    if not token:
         raise AdminError(
             "The file's owner column has email addresses: set SLACK_BOT_TOKEN so Revive can "
             "look them up in Slack (users:read.email), or use Slack user ids."
         )
     from bot.slack_client import make_client
 
-    return lookup_people(make_client(settings.slack_bot_token, settings.slack_api_url), emails)
+    return lookup_people(make_client(token, settings.slack_api_url), emails)
 
 
 def _read(path: Path) -> bytes:
