@@ -9,7 +9,8 @@ generator and the fake Slack run in this process, on the same cores as the targe
 
 Search: from `--start-rate` the rate grows by half while trials hold (or shrinks by a third
 while they miss), then three bisections between the highest rate that held and the lowest
-that missed. Each trial lasts `--seconds`.
+that missed. Each trial lasts `--seconds`; an uncounted trial at half the starting rate
+warms every worker first.
 """
 
 from __future__ import annotations
@@ -152,6 +153,10 @@ def main(args: argparse.Namespace) -> None:
             try:
                 warm = ack_latency.prepare(fake, mix, plan, max(args.warmup, 2 * len(users)))
                 ack_latency.run_load(target.port, warm, 4)
+                # Each worker warms on its own (imports, compiled statements, connections):
+                # one uncounted trial at half the starting rate reaches them all.
+                print(f"  {name}: warm-up trial (not counted)", flush=True)
+                trial(fake, target, plan, mix, args.start_rate / 2, args)
                 best, trials = capacity(fake, target, plan, mix, args)
             finally:
                 target.process.terminate()
