@@ -3,12 +3,17 @@
 Seeds one workspace (bulk inserts through SQLAlchemy Core): each rep's prospects spread
 over the seven situations, each touch a tactic that fits its prospect's situation, with an
 outcome mix close to a real pipeline (mostly no reply; a few re-engaged or won), learned
-text where the outcome carries one, and a walk-away decision for each walk-away. Then times,
+text where the outcome carries one, and a walk-away decision for each walk-away; then
+ANALYZE (VACUUM ANALYZE on PostgreSQL, as autovacuum would). Then times,
 N runs each in this process after one warm-up run (median):
 
   load       bot.team.reading.load_team_rows: the four set-based queries
   aggregate  bot.team.numbers.team_numbers: the pure fold over those rows
-  both       load + aggregate in one unit of work: what `/revive team` and the Home do
+  both       load + aggregate: the numbers counted from every touch (the weekly report's way)
+  totals     bot.team.totals: load_team_totals + totals_numbers in one unit of work, the daily
+             totals filled: what `/revive team` and the Home do (the target)
+  first      the same with team_day_totals emptied before each run: the first read after
+             the upgrade, which counts every day and stores it
 
 for the whole quarter and for its last month, and the weekly report's chart PNG
 (bot.team.chart.weekly_chart_png) from figures of the same size, when that module exists.
@@ -36,15 +41,16 @@ from time import perf_counter, process_time
 from typing import Any
 
 import common
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, delete, insert, select, text
 
 from bot.coach import TACTICS
 from bot.domain import DecisionKind, Outcome, Situation, WalkAwayReason
 from bot.team.numbers import Period, TeamNumbers, team_numbers
 from bot.team.reading import load_team_rows
+from bot.team.totals import load_team_totals, totals_numbers
 from bot.workspace_settings import WorkspaceSettings
 from store.db import make_engine, make_session_factory
-from store.models import Decision, Prospect, Rep, Touch
+from store.models import Decision, Prospect, Rep, TeamDayTotal, Touch
 
 QUARTER = Period(date(2026, 7, 1), date(2026, 9, 30))
 LAST_MONTH = Period(date(2026, 9, 1), date(2026, 9, 30))
@@ -100,6 +106,11 @@ def seed(engine: Engine, reps: int, prospects: int, touches: int, rng: random.Ra
         if decisions:
             connection.execute(insert(Decision), decisions)
         connection.execute(text("ANALYZE"))
+    if engine.dialect.name == "postgresql":
+        # As autovacuum leaves a table at rest: the visibility map lets the covering
+        # indexes answer alone (index-only scans).
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
     return workspace_id
 
 
@@ -156,11 +167,16 @@ class Timing:
         return [what, size, wall, max(self.wall_ms), median(self.cpu_ms), verdict]
 
 
-def timed(runs: int, work: Callable[[], Any]) -> tuple[Timing, Any]:
-    """`runs` calls after one warm-up call (wall and CPU milliseconds), and the last result."""
+def timed(
+    runs: int, work: Callable[[], Any], before: Callable[[], None] | None = None
+) -> tuple[Timing, Any]:
+    """`runs` calls after one warm-up call (wall and CPU milliseconds), and the last result;
+    `before` runs ahead of each call, untimed."""
     result = work()
     wall, cpu = [], []
     for _ in range(runs):
+        if before is not None:
+            before()
         started, started_cpu = perf_counter(), process_time()
         result = work()
         wall.append(1000 * (perf_counter() - started))
@@ -191,15 +207,31 @@ def numbers_rows(url: str, workspace_id: int, runs: int) -> list[list[Any]]:
             period, rows.rep_ids, rows.touches, rows.walk_aways, rows.due, rows.today_of
         )
 
+    def from_totals(period: Period) -> TeamNumbers:
+        with sessions.begin() as session:
+            totals = load_team_totals(session, workspace_id=workspace_id, rep_ids=rep_ids,
+                                      period=period, settings=settings, now=NOW)  # fmt: skip
+            return totals_numbers(totals, [rep.rep_id for rep in totals.reps])
+
+    def forget() -> None:
+        with sessions.begin() as session:
+            session.execute(delete(TeamDayTotal))
+
     table = []
     for name, period in (("quarter", QUARTER), ("last month", LAST_MONTH)):
         loading, rows = timed(runs, lambda p=period: load(p))
         folding, numbers = timed(runs, lambda p=period, r=rows: fold(p, r))
         both, _ = timed(runs, lambda p=period: fold(p, load(p)))
+        first, _ = timed(runs, lambda p=period: from_totals(p), before=forget)
+        warm, totalled = timed(runs, lambda p=period: from_totals(p))
+        if totalled != numbers:
+            raise SystemExit(f"{name}: the totals' numbers differ from every touch's")
         size = f"{len(rows.touches):,} touches, {len(numbers.pairs)} pairs"
         table.append(loading.row(f"{name}: load", size))
         table.append(folding.row(f"{name}: aggregate", size))
-        table.append(both.row(f"{name}: both", size, NUMBERS_TARGET_MS))
+        table.append(both.row(f"{name}: both", size))
+        table.append(first.row(f"{name}: totals, first read", size))
+        table.append(warm.row(f"{name}: totals", size, NUMBERS_TARGET_MS))
     engine.dispose()
     return table
 

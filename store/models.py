@@ -159,12 +159,13 @@ class Touch(Base):
     __tablename__ = "touches"
     __table_args__ = (
         Index("ix_touches_rep_on", "rep_id", "touched_on"),
-        # Team numbers (bot/team/totals.py): a rep's revivals, and the tries before each,
-        # read from the indexes alone.
-        Index("ix_touches_rep_outcome_on", "rep_id", "outcome", "touched_on", "prospect_id"),
+        # Team numbers (bot/team/totals.py, day_totals.py): each day's signature, a rep's
+        # revivals and the tries before each, read from the indexes alone (id included for
+        # PostgreSQL's index-only scans; SQLite has it in every index anyway).
+        Index("ix_touches_rep_outcome_on", "rep_id", "outcome", "touched_on", "prospect_id", "id"),
         Index(
             "ix_touches_prospect_on",
-            *("prospect_id", "touched_on", "outcome", "rep_id", "tactic_id", "situation"),
+            *("prospect_id", "touched_on", "outcome", "rep_id", "tactic_id", "situation", "id"),
         ),
     )
 

@@ -48,13 +48,13 @@ def upgrade() -> None:
     op.create_index(
         "ix_touches_rep_outcome_on",
         "touches",
-        ["rep_id", "outcome", "touched_on", "prospect_id"],
+        ["rep_id", "outcome", "touched_on", "prospect_id", "id"],
         unique=False,
     )
     op.create_index(
         "ix_touches_prospect_on",
         "touches",
-        ["prospect_id", "touched_on", "outcome", "rep_id", "tactic_id", "situation"],
+        ["prospect_id", "touched_on", "outcome", "rep_id", "tactic_id", "situation", "id"],
         unique=False,
     )
 
