@@ -24,7 +24,7 @@ from bot.usecases.adding import NewProspect, add_prospect
 from store.db import make_engine, make_session_factory, unit_of_work
 from store.migrate import upgrade
 from store.models import Prospect, Rep, Team, TeamManager, Workspace
-from store.repo import ensure_rep, ensure_workspace
+from tests.export_seed import seed_reps
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 
@@ -33,14 +33,11 @@ NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(database_url)
     upgrade(engine)
-    with unit_of_work(make_session_factory(engine)) as session:
-        workspace = ensure_workspace(session, team_id="T1", now=NOW)
-        for user, name in (("U1", "Riley Rep"), ("U2", "Sam Other"), ("U3", "Sam Other"),
-                           ("U4", "Gone Person")):
-            rep = ensure_rep(session, workspace=workspace, user_id=user, now=NOW)
-            rep.tz, rep.tz_checked_at, rep.display_name = "America/New_York", NOW, name
-            if user == "U4":
-                rep.deactivated_at = NOW
+    names = {"U1": "Riley Rep", "U2": "Sam Other", "U3": "Sam Other", "U4": "Gone Person"}
+    people: dict[str, dict[str, object]] = {
+        user: {"tz": "America/New_York", "display_name": name} for user, name in names.items()}
+    people["U4"]["deactivated_at"] = NOW
+    seed_reps(make_session_factory(engine), people, now=NOW)
     yield make_session_factory(engine)
     engine.dispose()
 
