@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 SECTION_TEXT_MAX = 3000
 BUTTON_TEXT_MAX = 75
 PLAIN_TITLE_MAX = 24  # modal titles
@@ -22,6 +24,12 @@ def escape(text: str | None) -> str:
     if not text:
         return ""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_html(text: str) -> str:
+    """Escape text for the few HTML pages Revive serves (the OAuth result pages): kept here
+    so every escaping rule of the app lives in one module."""
+    return html.escape(text, quote=True)
 
 
 def unescape(text: str) -> str:

@@ -8,7 +8,6 @@ why, and the token Slack just issued for them is revoked.
 
 from __future__ import annotations
 
-import html
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from bot.install.config import NO_KEY, OAuthConfig
 from bot.install.crypto import TokenCipher
 from bot.install.store import EncryptedInstallationStore
 from bot.install.tokens import ROTATION_MINUTES, InstallationTokens
+from bot.mrkdwn import escape_html
 from bot.services import Services
 from bot.settings import ConfigError, Settings
 from bot.slack_client import make_client
@@ -174,9 +174,9 @@ def not_installed(args: FailureArgs) -> BoltResponse:
 def _page(status: int, title: str, text: str, install_path: str) -> BoltResponse:
     body = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title></head><body style='font-family:sans-serif'>"
-        f"<h2>{html.escape(title)}</h2><p>{html.escape(text)}</p>"
-        f"<p><a href='{html.escape(install_path)}'>Back to Add to Slack</a></p></body></html>"
+        f"<title>{escape_html(title)}</title></head><body style='font-family:sans-serif'>"
+        f"<h2>{escape_html(title)}</h2><p>{escape_html(text)}</p>"
+        f"<p><a href='{escape_html(install_path)}'>Back to Add to Slack</a></p></body></html>"
     )
     headers = {"content-type": "text/html; charset=utf-8"}
     return BoltResponse(status=status, body=body, headers=headers)
