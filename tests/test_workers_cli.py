@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 
 from bot.server_workers import ticker_problem, workers_problem
 from bot.settings import ConfigError, Settings, load_settings
+from tests.fakeslack import FakeSlack
 from tests.test_cli import run_revive
 
 SLACK = {"SLACK_BOT_TOKEN": "xoxb-test-T1", "SLACK_SIGNING_SECRET": "test-secret"}
@@ -89,3 +91,34 @@ def test_several_workers_without_no_scheduler_say_where_the_reminders_go(
 def test_a_bad_worker_count_is_a_usage_line(tmp_path: Path, count: str) -> None:
     line = refused(tmp_path, "--workers", count)
     assert "is not a number of workers; give 1 to 64" in line
+
+
+def test_a_taken_port_is_one_line_before_any_worker_starts(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = refused(
+            tmp_path, "--workers", "2", "--no-scheduler", "--port", str(port),
+            DATABASE_URL=POSTGRES, SLACK_API_URL=fake_slack.api_url,
+        )  # fmt: skip
+    assert line.startswith(f"Revive cannot listen on port {port}: another process is using it")
+    assert [c.method for c in fake_slack.calls] == ["auth.test"]
+
+
+def test_an_unreachable_database_is_exit_5_before_any_worker_starts(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    env = {**SLACK, "DATABASE_URL": POSTGRES, "SLACK_API_URL": fake_slack.api_url}
+    with socket.socket() as probe:  # a port free now; nothing will have bound it
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    result = run_revive(
+        "serve", "--workers", "2", "--no-scheduler", "--port", port, cwd=tmp_path, env=env
+    )
+    assert result.returncode == 5, result
+    assert result.stderr.startswith("Revive cannot reach its database at")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "gunicorn" not in result.stderr
