@@ -155,6 +155,12 @@ def serve_workers(settings: Settings, *, port: int, workers: int, no_scheduler: 
         raise port_unavailable(error, port) from None
     engine = make_engine(settings.database_url)
     upgrade(engine)
+    if settings.oauth is not None:
+        from bot.install.oauth import with_installations
+        from bot.install.tokens import check_stored_tokens
+
+        # The key opens what is stored: one line now rather than a failure per request.
+        check_stored_tokens(with_installations(Services(settings, make_session_factory(engine))))
     engine.dispose()  # the master keeps no connection for its children to inherit
 
     def build() -> App:
