@@ -79,17 +79,21 @@ def find_rep_in_team(
     return None if row is None else (row[0], row[1])
 
 
+# Clicks and submissions read their prospect this way on every request: built once too.
+_OWNED_PROSPECT = select(Prospect).where(
+    Prospect.id == bindparam("prospect_id"),
+    Prospect.workspace_id == bindparam("workspace_id"),
+    Prospect.rep_id == bindparam("rep_id"),
+)
+_OWNED_PROSPECT_FOR_UPDATE = _OWNED_PROSPECT.with_for_update()
+
+
 def owned_prospect(
     session: Session, *, rep: Rep, prospect_id: int, for_update: bool = False
 ) -> Prospect | None:
-    query = select(Prospect).where(
-        Prospect.id == prospect_id,
-        Prospect.workspace_id == rep.workspace_id,
-        Prospect.rep_id == rep.id,
-    )
-    if for_update:
-        query = query.with_for_update()
-    return session.scalar(query)
+    query = _OWNED_PROSPECT_FOR_UPDATE if for_update else _OWNED_PROSPECT
+    ids = {"prospect_id": prospect_id, "workspace_id": rep.workspace_id, "rep_id": rep.id}
+    return session.scalar(query, ids)
 
 
 def rep_prospects(
@@ -185,12 +189,16 @@ def find_by_name(session: Session, *, rep: Rep, name: str, company: str | None) 
     return list(session.scalars(query.order_by(Prospect.id)))
 
 
+_TOUCH_BY_KEY = select(Touch).where(Touch.idempotency_key == bindparam("key"))
+_DECISION_BY_KEY = select(Decision).where(Decision.idempotency_key == bindparam("key"))
+
+
 def touch_by_key(session: Session, *, key: str) -> Touch | None:
-    return session.scalar(select(Touch).where(Touch.idempotency_key == key))
+    return session.scalar(_TOUCH_BY_KEY, {"key": key})
 
 
 def decision_by_key(session: Session, *, key: str) -> Decision | None:
-    return session.scalar(select(Decision).where(Decision.idempotency_key == key))
+    return session.scalar(_DECISION_BY_KEY, {"key": key})
 
 
 def prospect_facts(prospect: ProspectRecord) -> ProspectFacts:
