@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Date, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from bot.team.numbers import Period, Verdicts
@@ -51,14 +51,19 @@ def rep_days(
     session: Session, workspace_id: int, rep_ids: list[int], period: Period
 ) -> dict[int, list[DayCounts]]:
     """Each rep's counts over the period, as whole months and single days."""
-    signatures = touch_signatures(session, rep_ids, period)
     months = whole_months(period)
-    month_signatures = combined(signatures, months)
+    signatures = touch_signatures(session, rep_ids, [(period.start, period.end)], months)
+    month_signatures = {key: sig for key, sig in signatures.items() if key[1] in months}
     stored_months = stored_rows(session, rep_ids, [(first, first) for first in months], months)
     found = {key: counts for key, (signature, counts) in stored_months.items()
              if month_signatures.get(key) == signature}  # fmt: skip
-    wanted = {key: signature for key, signature in signatures.items()
-              if (key[0], month_of(key[1], months)) not in found}  # fmt: skip
+    wanted = {key: sig for key, sig in signatures.items() if key[1] not in months}
+    redo = {first for (rep_id, first) in month_signatures if (rep_id, first) not in found}
+    if redo:  # those months' days, one by one
+        ranges = [(first, first + timedelta(days=months[first] - 1)) for first in sorted(redo)]
+        by_day = touch_signatures(session, rep_ids, ranges, {})
+        wanted.update({key: sig for key, sig in by_day.items()
+                       if (key[0], month_of(key[1], months)) not in found})  # fmt: skip
     days = checked_days(session, workspace_id, rep_ids, wanted)
     new_months = monthly(days, months)
     save_rows(session, workspace_id, {key: (month_signatures[key], counts)
@@ -112,20 +117,6 @@ def month_of(day: date, months: Mapping[date, int]) -> date | None:
     return first if first in months else None
 
 
-def combined(
-    signatures: Mapping[Key, Signature], months: Mapping[date, int]
-) -> dict[Key, Signature]:
-    """Each rep's whole months' signatures: their days' together."""
-    found: dict[Key, Signature] = {}
-    for (rep_id, day), (count, top, total) in signatures.items():
-        first = month_of(day, months)
-        if first is None:
-            continue
-        seen = found.get((rep_id, first), (0, 0, 0))
-        found[(rep_id, first)] = (seen[0] + count, max(seen[1], top), seen[2] + total)
-    return found
-
-
 def monthly(days: Mapping[Key, DayCounts], months: Mapping[date, int]) -> dict[Key, DayCounts]:
     """Whole months summed from their days (only months whose days were read here)."""
     found: dict[Key, DayCounts] = {}
@@ -147,12 +138,27 @@ def day_ranges(days: Iterable[date]) -> list[tuple[date, date]]:
     return ranges
 
 
-def touch_signatures(session: Session, rep_ids: list[int], period: Period) -> dict[Key, Signature]:
+def touch_signatures(
+    session: Session,
+    rep_ids: list[int],
+    ranges: list[tuple[date, date]],
+    months: Mapping[date, int],
+) -> dict[Key, Signature]:
+    """Each rep-day's signature in these ranges, from the index alone; a day of one of
+    `months` counts towards its month's (keyed by its first day) instead."""
     t = Touch.__table__.c
+    key: ColumnElement[date] = t.touched_on
+    if months:
+        key = case(
+            *((t.touched_on.between(first, first + timedelta(days=length - 1)),
+               literal(first, Date)) for first, length in months.items()),
+            else_=t.touched_on,
+        )  # fmt: skip
+    keyed = key.label("key")
     rows = session.execute(
-        select(t.rep_id, t.touched_on, func.count(), func.max(t.id), func.sum(t.id))
-        .where(t.rep_id.in_(rep_ids), t.touched_on.between(period.start, period.end))
-        .group_by(t.rep_id, t.touched_on)
+        select(t.rep_id, keyed, func.count(), func.max(t.id), func.sum(t.id))
+        .where(t.rep_id.in_(rep_ids), or_(*(t.touched_on.between(a, b) for a, b in ranges)))
+        .group_by(t.rep_id, keyed)
     )
     return {(rep_id, day): (count, top, int(total)) for rep_id, day, count, top, total in rows}
 
