@@ -52,18 +52,24 @@ def rep_days(
 ) -> dict[int, list[DayCounts]]:
     """Each rep's counts over the period, as whole months and single days."""
     months = whole_months(period)
-    signatures = touch_signatures(session, rep_ids, [(period.start, period.end)], months)
-    month_signatures = {key: sig for key, sig in signatures.items() if key[1] in months}
+    # SQLite's index hands the (rep, day) groups over in order, so adding months up here is
+    # cheaper; PostgreSQL groups faster than it sends 4,600 rows, so it adds them up.
+    by_day = session.get_bind().dialect.name == "sqlite"
+    signatures = touch_signatures(session, rep_ids, [(period.start, period.end)],
+                                  {} if by_day else months)  # fmt: skip
+    month_signatures = (combined(signatures, months) if by_day
+                        else {key: sig for key, sig in signatures.items() if key[1] in months})
     stored_months = stored_rows(session, rep_ids, [(first, first) for first in months], months)
     found = {key: counts for key, (signature, counts) in stored_months.items()
              if month_signatures.get(key) == signature}  # fmt: skip
-    wanted = {key: sig for key, sig in signatures.items() if key[1] not in months}
+    day_signatures = signatures if by_day else {
+        key: sig for key, sig in signatures.items() if key[1] not in months}  # fmt: skip
     redo = {first for (rep_id, first) in month_signatures if (rep_id, first) not in found}
-    if redo:  # those months' days, one by one
+    if redo and not by_day:  # those months' days, one by one
         ranges = [(first, first + timedelta(days=months[first] - 1)) for first in sorted(redo)]
-        by_day = touch_signatures(session, rep_ids, ranges, {})
-        wanted.update({key: sig for key, sig in by_day.items()
-                       if (key[0], month_of(key[1], months)) not in found})  # fmt: skip
+        day_signatures.update(touch_signatures(session, rep_ids, ranges, {}))
+    wanted = {key: sig for key, sig in day_signatures.items()
+              if (key[0], month_of(key[1], months)) not in found}  # fmt: skip
     days = checked_days(session, workspace_id, rep_ids, wanted)
     new_months = monthly(days, months)
     save_rows(session, workspace_id, {key: (month_signatures[key], counts)
@@ -124,6 +130,20 @@ def monthly(days: Mapping[Key, DayCounts], months: Mapping[date, int]) -> dict[K
         first = month_of(day, months)
         if first is not None:
             found.setdefault((rep_id, first), DayCounts()).add(counts)
+    return found
+
+
+def combined(
+    signatures: Mapping[Key, Signature], months: Mapping[date, int]
+) -> dict[Key, Signature]:
+    """Each rep's whole months' signatures: their days' together."""
+    found: dict[Key, Signature] = {}
+    for (rep_id, day), (count, top, total) in signatures.items():
+        first = month_of(day, months)
+        if first is None:
+            continue
+        seen = found.get((rep_id, first), (0, 0, 0))
+        found[(rep_id, first)] = (seen[0] + count, max(seen[1], top), seen[2] + total)
     return found
 
 
