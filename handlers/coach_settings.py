@@ -37,5 +37,6 @@ def on_coach_settings_submitted(
         ack(response_action="errors", errors=saved.errors)
         return
     ack()  # after the commit: a closed modal means the settings are stored
-    if saved.home is not None:
-        saved.home.publish(client)
+    redrawn = saved.home()
+    if redrawn is not None:
+        redrawn.publish(client)

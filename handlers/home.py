@@ -49,8 +49,9 @@ def on_settings_submitted(
         ack(response_action="errors", errors=saved.errors)
         return
     ack()  # after the commit: a closed modal means the settings are stored
-    if saved.home is not None:
-        saved.home.publish(client)
+    redrawn = saved.home()
+    if redrawn is not None:
+        redrawn.publish(client)
 
 
 def on_user_change(event: dict[str, Any], context: BoltContext) -> None:

@@ -42,10 +42,10 @@ def on_team_submitted(
     # tells them why.
     form = team_form_from_state(payloads.view_values(view))
     team_id = payloads.modal_meta(view).team_id
-    saved = teams.submit_team(caller(context, client), form, team_id)
+    who = caller(context, client)
+    saved = teams.submit_team(who, form, team_id)
     if saved.errors:
         ack(response_action="errors", errors=saved.errors)
         return
     ack()  # after the commit: a closed modal means the team is stored
-    if saved.home is not None:
-        saved.home.publish(client)
+    teams.home_after_save(who).publish(client)

@@ -49,5 +49,6 @@ def on_hand_over_submitted(
 
 def deliver(context: BoltContext, client: WebClient, answer: ReviewAnswer) -> None:
     send(context, client, answer.followups)
-    if answer.home is not None:
-        answer.home.publish(client)
+    redrawn = answer.home()
+    if redrawn is not None:
+        redrawn.publish(client)

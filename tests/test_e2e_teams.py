@@ -6,6 +6,7 @@ sees their own teams only."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 
 from bot import ids
 from bot.team.teams import REPS_MAX
+from bot.usecases import home
 from store.db import unit_of_work
 from store.models import Rep, Team, TeamManager
 from store.repo import ensure_workspace
@@ -340,3 +342,30 @@ def test_another_workspaces_team_cannot_be_edited_by_id(people: LiveApp) -> None
     with live.session() as session:
         assert session.get(Team, their_id) is not None
     assert teams_in_db(live)["East"] == (["UMAX"], ["U1"])
+
+
+def test_the_modal_closes_before_the_home_is_drawn(
+    people: LiveApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drawing the Home reads the whole pipeline: it happens after the ack, so a slow Home
+    can't push a saved team past Slack's 3-second window (Slack would show an error)."""
+    live = people
+    drawing, go_on = threading.Event(), threading.Event()
+    real = home.home_data
+
+    def held_home(*args: Any, **kwargs: Any) -> Any:
+        drawing.set()
+        assert go_on.wait(10), "the test never let the Home be drawn"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(home, "home_data", held_home)
+    values = team_values("East", ["UMAX"], ["UNED"])
+    try:
+        # Answered while the Home is still being drawn (held above).
+        response = live.driver.view_submission("UADA", ids.TEAM_MODAL, values)
+        assert response.status == 200 and not response.body, response.text
+        assert drawing.wait(5), "the Home was not redrawn after the save"
+    finally:
+        go_on.set()  # the Home's read holds SQLite's one connection until then
+    live.fake.wait_for("views.publish", 1, predicate=for_user("UADA"))
+    assert teams_in_db(live) == {"East": (["UMAX"], ["UNED"])}

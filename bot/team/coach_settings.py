@@ -32,7 +32,7 @@ from bot.team.coach_settings_table import (
     setting_values,
     shown,
 )
-from bot.usecases.home import SettingsSaved, open_home
+from bot.usecases.home import SettingsSaved
 from bot.usecases.request import Caller, rep_request
 from bot.workspace_settings import settings_from_json
 from store.models import SettingsChange, Workspace
@@ -74,8 +74,7 @@ def submit_coach_settings(caller: Caller, form: CoachSettingsForm) -> SettingsSa
                 )
                 for change in changes
             )
-    # Read after the commit: the manager's Home shows what is stored.
-    return SettingsSaved(home=open_home(caller))
+    return SettingsSaved(saved_by=caller)
 
 
 def _locked_workspace(session: Session, workspace_id: int) -> Workspace:

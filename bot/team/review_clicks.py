@@ -30,11 +30,16 @@ from bot.usecases.request import Caller, Request, rep_request
 
 @dataclass
 class ReviewAnswer:
-    """What to send: the modal ack's errors, or the follow-ups and the redrawn Home."""
+    """What to send: the modal ack's errors, or the follow-ups and whose Home to redraw
+    (after the ack: drawing it is the slow part of a submission)."""
 
     followups: Followups = field(default_factory=Followups)
-    home: HomeTab | None = None  # the manager's Home, read after the commit
+    redraw_for: Caller | None = None  # the manager whose Home shows the review
     response: dict[str, Any] | None = None  # ack(**response) for a modal submission
+
+    def home(self) -> HomeTab | None:
+        """The manager's Home, read after the commit so it shows what is stored."""
+        return open_home(self.redraw_for) if self.redraw_for is not None else None
 
 
 def reopen(caller: Caller, value: ids.ActionValue) -> ReviewAnswer:
@@ -48,7 +53,7 @@ def reopen(caller: Caller, value: ids.ActionValue) -> ReviewAnswer:
             now=req.now,
         )
         notice = _notice(req, done)
-    return ReviewAnswer(Followups(notice=notice), home=open_home(caller))
+    return ReviewAnswer(Followups(notice=notice), redraw_for=caller)
 
 
 def open_hand_over(caller: Caller, value: ids.ActionValue) -> Followups:
@@ -100,7 +105,7 @@ def hand_over(caller: Caller, meta: ids.ModalMeta, form: HandOverForm) -> Review
                 prospect.name, prospect.company, req.rep.rep.slack_user_id, new_user or ""
             )
             followups.messages.append({"channel": previous, "text": text})
-    return ReviewAnswer(followups, home=open_home(caller))
+    return ReviewAnswer(followups, redraw_for=caller)
 
 
 def _notice(req: Request, done: review.Reviewed) -> str:

@@ -100,10 +100,15 @@ def settings_form(caller: Caller) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class SettingsSaved:
-    """Inline errors (nothing saved), or the Home tab redrawn with the saved settings."""
+    """Inline errors (nothing saved), or whose Home to redraw once the modal is acked:
+    drawing the Home is the slow part and must not hold Slack's 3-second window."""
 
     errors: dict[str, str] | None = None
-    home: HomeTab | None = None
+    saved_by: Caller | None = None
+
+    def home(self) -> HomeTab | None:
+        """The Home read after the commit, so it shows what is stored."""
+        return open_home(self.saved_by) if self.saved_by is not None else None
 
 
 def submit_settings(caller: Caller, form: SettingsForm) -> SettingsSaved:
@@ -112,8 +117,7 @@ def submit_settings(caller: Caller, form: SettingsForm) -> SettingsSaved:
         if problems:
             return SettingsSaved(errors=problems)
         save_settings(req.rep, form, now=req.now)
-    # Read after the commit: the tab shows what is stored.
-    return SettingsSaved(home=open_home(caller))
+    return SettingsSaved(saved_by=caller)
 
 
 def save_settings(ctx: RepContext, form: SettingsForm, *, now: datetime) -> None:

@@ -54,10 +54,10 @@ def team_form(caller: Caller, team_id: int | None) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class TeamSubmitted:
-    """Inline errors (nothing saved), or the Home redrawn after the team was saved."""
+    """Inline errors (nothing saved), or what was saved or deleted (redraw the Home after
+    the ack: drawing it is the slow part and must not hold Slack's 3-second window)."""
 
     errors: dict[str, str] | None = None
-    home: HomeTab | None = None
     saved: TeamSaved | None = None
     deleted: str | None = None
 
@@ -68,7 +68,7 @@ def submit_team(caller: Caller, form: TeamForm, team_id: int | None) -> TeamSubm
     if form.delete and team_id is not None:
         with _as_admin(caller, actor) as req:
             deleted = delete_team(req.session, req.rep.workspace, req.rep.rep, team_id=team_id)
-        return TeamSubmitted(home=open_home(caller), deleted=deleted)
+        return TeamSubmitted(deleted=deleted)
     try:
         checked_input(form.name, form.managers, form.reps)
         channel = checked_channel(form.report_channel)
@@ -97,8 +97,12 @@ def submit_team(caller: Caller, form: TeamForm, team_id: int | None) -> TeamSubm
             )
     except TeamProblem as problem:
         return TeamSubmitted(errors={FIELD_BLOCKS[problem.field]: problem.message})
-    # Read after the commit: the Home shows what is stored.
-    return TeamSubmitted(home=open_home(caller), saved=saved)
+    return TeamSubmitted(saved=saved)
+
+
+def home_after_save(caller: Caller) -> HomeTab:
+    """The clicker's Home, read after the commit so it shows what is stored."""
+    return open_home(caller)
 
 
 def _actor_profile(caller: Caller) -> dict[str, Any] | None:
