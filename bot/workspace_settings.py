@@ -8,6 +8,7 @@ value produces a clear message instead of a broken morning.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
@@ -40,7 +41,10 @@ class WorkspaceSettings:
             raise UserError("posts_per_second must be between 0.1 and 50")
 
 
+@functools.lru_cache(maxsize=1024)
 def valid_zone(name: str | None) -> bool:
+    # Cached: every request asks about its rep's zone, and building a ZoneInfo to find out
+    # costs more than the rest of a small request's Python (bench/profile_ack.py).
     if not name:
         return False
     try:
