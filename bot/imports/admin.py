@@ -25,7 +25,7 @@ from store.db import make_engine, make_session_factory, unit_of_work
 from store.migrate import current_revision, head_revision
 from store.models import Rep, Workspace
 
-EXIT_INPUT = 2  # bot/cli.py's EXIT_CONFIG: fix the command line or the file
+EXIT_INPUT = 2  # bot/exit_codes.py's EXIT_CONFIG: fix the command line or the file
 TEAM_ID = re.compile(r"[TE][A-Z0-9]+")
 USER_ID = re.compile(r"[UW][A-Z0-9]+")
 

@@ -36,7 +36,7 @@ from store.migrate import current_revision, head_revision
 from store.models import Workspace
 from store.repo import ensure_workspace
 
-EXIT_INPUT = 2  # bot/cli.py's EXIT_CONFIG: fix the command line
+EXIT_INPUT = 2  # bot/exit_codes.py's EXIT_CONFIG: fix the command line
 EXIT_SLACK = 4  # bot/cli.py's EXIT_SLACK
 TEAM_ID = re.compile(r"[TE][A-Z0-9]{1,31}")
 NO_CHANNEL = "none (each manager's DM)"

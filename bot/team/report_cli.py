@@ -21,7 +21,7 @@ from bot.team.admin import workspace_id
 if TYPE_CHECKING:
     from bot.team.weekly import ReportWeek
 
-EXIT_INPUT = 2  # bot/cli.py's EXIT_CONFIG: fix the command line, or the database's schema
+EXIT_INPUT = 2  # bot/exit_codes.py's EXIT_CONFIG: fix the command line, or the database's schema
 
 
 def iso_week(text: str) -> ReportWeek:
