@@ -19,22 +19,6 @@ PAUSE_MAX_DAYS = 366  # a pause is a vacation, not a goodbye
 
 def settings_modal(current: HomeSettings, today: date) -> dict[str, Any]:
     """The form, prefilled with the settings that apply now."""
-    options = [_day_option(d) for d in range(7)]
-    workdays: dict[str, Any] = {
-        "type": "checkboxes",
-        "action_id": ids.IN_WORKDAYS,
-        "options": options,
-    }
-    chosen = [options[d] for d in sorted(current.workdays)]
-    if chosen:
-        workdays["initial_options"] = chosen
-    pause: dict[str, Any] = {
-        "type": "datepicker",
-        "action_id": ids.IN_PAUSED_UNTIL,
-        "placeholder": plain("Not paused"),
-    }
-    if current.paused_until and current.paused_until >= today:
-        pause["initial_date"] = current.paused_until.isoformat()
     return {
         "type": "modal",
         "callback_id": ids.SETTINGS_MODAL,
@@ -42,36 +26,9 @@ def settings_modal(current: HomeSettings, today: date) -> dict[str, Any]:
         "submit": plain("Save"),
         "close": plain("Cancel"),
         "blocks": [
-            {
-                "type": "input",
-                "block_id": ids.IN_REMINDER_TIME,
-                "label": plain("Morning reminder at"),
-                "element": {
-                    "type": "timepicker",
-                    "action_id": ids.IN_REMINDER_TIME,
-                    "initial_time": f"{current.reminder_time:%H:%M}",
-                },
-                "hint": plain(f"In your time zone, {escape(current.tz)}.", 150),
-            },
-            {
-                "type": "input",
-                "block_id": ids.IN_WORKDAYS,
-                "label": plain("Days you work"),
-                "element": workdays,
-                "hint": plain("Reminders come only on these days.", 150),
-            },
-            {
-                "type": "input",
-                "block_id": ids.IN_PAUSED_UNTIL,
-                "optional": True,
-                "label": plain("Pause reminders until"),
-                "element": pause,
-                "hint": plain(
-                    "Going on vacation? No reminders up to and including this day. "
-                    "Leave empty to keep them coming.",
-                    150,
-                ),
-            },
+            _reminder_time_input(current),
+            _workdays_input(current),
+            _pause_input(current, today),
             {
                 "type": "context",
                 "elements": [
@@ -82,6 +39,61 @@ def settings_modal(current: HomeSettings, today: date) -> dict[str, Any]:
                 ],
             },
         ],
+    }
+
+
+def _reminder_time_input(current: HomeSettings) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": ids.IN_REMINDER_TIME,
+        "label": plain("Morning reminder at"),
+        "element": {
+            "type": "timepicker",
+            "action_id": ids.IN_REMINDER_TIME,
+            "initial_time": f"{current.reminder_time:%H:%M}",
+        },
+        "hint": plain(f"In your time zone, {escape(current.tz)}.", 150),
+    }
+
+
+def _workdays_input(current: HomeSettings) -> dict[str, Any]:
+    options = [_day_option(d) for d in range(7)]
+    workdays: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": ids.IN_WORKDAYS,
+        "options": options,
+    }
+    chosen = [options[d] for d in sorted(current.workdays)]
+    if chosen:
+        workdays["initial_options"] = chosen
+    return {
+        "type": "input",
+        "block_id": ids.IN_WORKDAYS,
+        "label": plain("Days you work"),
+        "element": workdays,
+        "hint": plain("Reminders come only on these days.", 150),
+    }
+
+
+def _pause_input(current: HomeSettings, today: date) -> dict[str, Any]:
+    pause: dict[str, Any] = {
+        "type": "datepicker",
+        "action_id": ids.IN_PAUSED_UNTIL,
+        "placeholder": plain("Not paused"),
+    }
+    if current.paused_until and current.paused_until >= today:
+        pause["initial_date"] = current.paused_until.isoformat()
+    return {
+        "type": "input",
+        "block_id": ids.IN_PAUSED_UNTIL,
+        "optional": True,
+        "label": plain("Pause reminders until"),
+        "element": pause,
+        "hint": plain(
+            "Going on vacation? No reminders up to and including this day. "
+            "Leave empty to keep them coming.",
+            150,
+        ),
     }
 
 
