@@ -4,7 +4,7 @@ Pure rules over the values of bot.domain — no Slack, no database, no clock:
 `today` (the rep's local date) is always a parameter. The rules live in small
 modules re-exported here:
 
-- bot.coach.playbook    the playbook as data: tactics, their sources, which fit where (FITS)
+- bot.coach.playbook    the playbook as data, one import: tactics, sources, fits (FITS)
 - bot.coach.situations  the seven situations as data, and reading one from a rep's words
 - bot.coach.rendering   templates filled for one prospect, dates in words, tactic cards
 - bot.coach.dates       workdays, proposal expiry, renewal cycles, first due dates
