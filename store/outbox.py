@@ -13,15 +13,12 @@ stays `failed` with its reason.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TypeVar
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot.domain import DigestStatus
@@ -29,7 +26,6 @@ from store.models import DigestOutbox, Rep, Workspace
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 PENDING = DigestStatus.PENDING.value
 SENDING = DigestStatus.SENDING.value
 SENT = DigestStatus.SENT.value
@@ -39,8 +35,6 @@ FAILED = DigestStatus.FAILED.value
 DIGEST = "digest"  # a rep's morning digest, keyed by their local date
 WEEKLY_REPORT = "weekly_report"  # a manager's weekly report, keyed by the week's Monday
 ERROR_MAX = 200
-# PostgreSQL deadlock_detected and serialization_failure (SQLite: 'database is locked').
-RETRYABLE_SQLSTATES = ("40P01", "40001")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -380,29 +374,3 @@ def existing(
         )
     )
     return {(row.rep_id, row.local_date): row for row in rows}
-
-
-def retry_on_conflict(
-    work: Callable[[], T],
-    *,
-    attempts: int = 5,
-    pause: float = 0.05,
-    sleep: Callable[[float], None] = time.sleep,
-) -> T:
-    """Run a transaction again when the database reports a deadlock or lock timeout."""
-    for attempt in range(1, attempts + 1):
-        try:
-            return work()
-        except DBAPIError as error:
-            if attempt == attempts or not _transient(error):
-                raise
-            log.info("transient database conflict (%s); retrying", error.orig)
-            sleep(pause * attempt)
-    raise AssertionError("unreachable")
-
-
-def _transient(error: DBAPIError) -> bool:
-    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
-    if code in RETRYABLE_SQLSTATES:
-        return True
-    return "database is locked" in str(error.orig)

@@ -16,6 +16,7 @@ from store.db import make_engine, make_session_factory, unit_of_work
 from store.migrate import upgrade
 from store.models import DigestOutbox
 from store.repo import ensure_rep, ensure_workspace
+from store.retries import retry_on_conflict
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 DAY = date(2026, 11, 24)
@@ -177,7 +178,7 @@ def test_concurrent_claimers_never_share_a_row(sessions: sessionmaker[Session]) 
 
     def work(owner: str) -> None:
         while True:
-            got = outbox.retry_on_conflict(lambda: claim(sessions, owner, limit=7))
+            got = retry_on_conflict(lambda: claim(sessions, owner, limit=7))
             if not got:
                 return
             taken[owner].extend(c.id for c in got)
@@ -203,14 +204,14 @@ def test_retry_on_conflict_retries_only_transient_errors() -> None:
             raise OperationalError("BEGIN", {}, Locked("database is locked"))
         return "done"
 
-    assert outbox.retry_on_conflict(flaky, sleep=lambda _: None) == "done"
+    assert retry_on_conflict(flaky, sleep=lambda _: None) == "done"
     assert len(calls) == 3
 
     def broken() -> None:
         raise OperationalError("SELECT", {}, Locked("no such table"))
 
     with pytest.raises(OperationalError):
-        outbox.retry_on_conflict(broken, sleep=lambda _: None)
+        retry_on_conflict(broken, sleep=lambda _: None)
 
 
 def test_known_dm_channels_gives_each_reps_latest_channel(sessions: sessionmaker[Session]) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.services import Clock
 from store.db import unit_of_work
 from store.models import PostPacing
-from store.outbox import retry_on_conflict
+from store.retries import retry_on_conflict
 
 Sleep = Callable[[float], None]
 

@@ -21,6 +21,7 @@ from bot.workspace_settings import WorkspaceSettings, settings_from_json
 from store import outbox
 from store.db import unit_of_work
 from store.models import Rep, Workspace
+from store.retries import retry_on_conflict
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,4 +79,4 @@ def enqueue(run: SweepRun, plan: Plan) -> int:
         with unit_of_work(run.services.sessions) as session:
             return outbox.enqueue(session, plan.due, now=run.services.clock())
 
-    return outbox.retry_on_conflict(insert)
+    return retry_on_conflict(insert)

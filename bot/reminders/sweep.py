@@ -23,9 +23,9 @@ from bot.reminders.report import SweepOptions, SweepReport
 from bot.reminders.run import BatchComposer, Composer, MetadataFor, SweepRun, default_owner
 from bot.reminders.slack import digest_client
 from bot.services import Services
-from store import outbox
 from store.db import unit_of_work
 from store.models import Workspace
+from store.retries import retry_on_conflict
 
 __all__ = ["SweepOptions", "SweepReport", "sweep"]
 
@@ -110,7 +110,7 @@ def _sweep_workspace(run: SweepRun, workspace_id: int, team_id: str, *, dry_run:
         return
     client = digest_client(token, run, workspace_id)
     while True:
-        claimed = outbox.retry_on_conflict(lambda: claim_batch(run, workspace_id, dates))
+        claimed = retry_on_conflict(lambda: claim_batch(run, workspace_id, dates))
         if not claimed:
             return
         prepared = compose_claimed(run, plan, claimed)
