@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot import ids
-from bot.blocks.questions import IN_FACT_DATE, IN_QUESTION
+from bot.blocks.questions import IN_FACT_CONTACT, IN_FACT_DATE, IN_QUESTION
 from bot.coach import questions as qs
 from bot.domain import Outcome, Situation
 from bot.usecases import reading
@@ -21,7 +21,7 @@ from store.models import ProspectAnswer, Touch
 from tests.conftest import LiveApp
 from tests.digests import post_digest, rep_ctx, seed
 from tests.fakeslack import Message, blocks_text
-from tests.slack_driver import datepicker, radio
+from tests.slack_driver import datepicker, plain_text, radio
 from tests.test_e2e_outcomes import (
     TODAY,
     click,
@@ -133,6 +133,42 @@ def test_a_contract_end_answer_updates_the_prospect_and_its_schedule(live: LiveA
     [answer] = answers(live, pid)
     assert (answer.question_id, answer.answer) == ("contract_end", stored.last_learned)
     assert "Next: September 1, 2027" in entry_text(digest_now(live, message), pid)
+    assert live.fake.validation_errors == []
+
+
+def test_the_decision_maker_named_to_talk_to_becomes_the_contact(live: LiveApp) -> None:
+    pid = seed(live, "Sam Ortiz", "Globex", situation=Situation.BIG_COMPANY)
+    message = post_digest(live, "U1")
+    card = open_card(live, message, pid)
+    assert any(b.get("block_id") == IN_FACT_CONTACT for b in card["blocks"])
+
+    # A new contact goes with the who-decides question only: refused inline, nothing written.
+    wrong = {
+        **outcome_values(Outcome.LEARNED, "They review costs in March"),
+        **answered("cost_review"),
+        IN_FACT_CONTACT: {IN_FACT_CONTACT: plain_text("Kim <!channel> Park")},
+    }
+    errors = submit_card(live, card, wrong).json()["errors"]
+    assert list(errors) == [IN_FACT_CONTACT]
+    assert touches(live, pid) == [] and answers(live, pid) == []
+
+    # The name alone is enough: the contact changes, the history and the company stay.
+    values = {
+        **outcome_values(Outcome.LEARNED),
+        **answered("decision_maker"),
+        IN_FACT_CONTACT: {IN_FACT_CONTACT: plain_text("Kim <!channel> Park")},
+    }
+    assert submit_card(live, card, values).text == ""
+    live.fake.wait_for("chat.update")
+    stored = prospect(live, pid)
+    assert (stored.name, stored.company) == ("Kim <!channel> Park", "Globex")
+    assert stored.last_learned == "Kim <!channel> Park decides"
+    [touch] = touches(live, pid)
+    assert touch.successor == "Kim <!channel> Park"
+    [answer] = answers(live, pid)
+    assert (answer.question_id, answer.touch_id) == ("decision_maker", touch.id)
+    redrawn = entry_text(digest_now(live, message), pid)
+    assert "Kim &lt;!channel&gt; Park" in redrawn and "<!channel>" not in redrawn
     assert live.fake.validation_errors == []
 
 

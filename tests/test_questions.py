@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from bot import coach
 from bot.blocks.digest import digest_blocks
 from bot.blocks.questions import (
+    IN_FACT_CONTACT,
     IN_FACT_DATE,
     IN_QUESTION,
     answer_inputs,
@@ -133,6 +134,16 @@ def test_answer_text_is_the_rep_s_words_or_the_fact() -> None:
     assert qs.answer_text(contract, None, end) == "Contract ends September 30, 2027"
     assert qs.answer_text(qs.QUESTIONS["decision_maker"], "Pat Kim", None) == "Pat Kim"
     assert qs.answer_text(qs.QUESTIONS["decision_maker"], " ", None) is None
+    assert qs.answer_text(qs.QUESTIONS["decision_maker"], None, None, "Kim") == "Kim decides"
+
+
+def test_a_new_contact_goes_with_the_who_decides_question_only() -> None:
+    decides, timing = qs.QUESTIONS["decision_maker"], qs.QUESTIONS["budget_timing"]
+    assert qs.contact_problem(decides, "Kim Park") is None
+    assert qs.contact_problem(timing, None) is None  # nothing given, nothing to check
+    assert "who-decides" in (qs.contact_problem(timing, "Kim Park") or "")
+    assert "who-decides" in (qs.contact_problem(None, "Kim Park") or "")
+    assert "200 characters" in (qs.contact_problem(decides, "K" * 201) or "")
 
 
 def test_a_contract_end_moves_a_locked_in_prospect_to_its_renewal_window() -> None:
@@ -203,12 +214,15 @@ def test_find_out_line_and_lists_escape_and_show_answers() -> None:
 
 def test_the_form_offers_open_questions_something_else_and_the_contract_date() -> None:
     backlog = qs.backlog_of(Situation.COMPETITOR_CONTRACT, [])
-    choice, when = answer_inputs(backlog)
+    choice, when, contact = answer_inputs(backlog)
     values = [o["value"] for o in choice["element"]["options"]]
     assert values == [*qs.BACKLOGS[Situation.COMPETITOR_CONTRACT], qs.SOMETHING_ELSE]
     assert choice["optional"] and when["element"]["type"] == "datepicker"
-    answered = qs.backlog_of(Situation.COMPETITOR_CONTRACT, [qs.Answer("contract_end", TODAY)])
-    assert [b["block_id"] for b in answer_inputs(answered)] == [IN_QUESTION]  # no date now
+    assert contact["optional"] and contact["element"]["type"] == "plain_text_input"
+    done = [qs.Answer("contract_end", TODAY), qs.Answer("decision_maker", TODAY)]
+    answered = qs.backlog_of(Situation.COMPETITOR_CONTRACT, done)
+    # Neither the date nor the new contact once their questions are answered.
+    assert [b["block_id"] for b in answer_inputs(answered)] == [IN_QUESTION]
     assert answer_inputs(None) == []
     form = read_answer_form(
         {
@@ -217,6 +231,8 @@ def test_the_form_offers_open_questions_something_else_and_the_contract_date() -
         }
     )
     assert (form.question_id, form.fact_date) == ("contract_end", date(2027, 3, 1))
+    named = read_answer_form({IN_FACT_CONTACT: {IN_FACT_CONTACT: {"value": "  Kim Park "}}})
+    assert named.fact_contact == "Kim Park"
     forged = read_answer_form({IN_FACT_DATE: {IN_FACT_DATE: {"selected_date": "soon"}}})
     assert (forged.question_id, forged.fact_date) == (None, None)
 

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.blocks.state import Values, element_state, read_date
-from bot.coach.questions import SOMETHING_ELSE, Backlog, Fact
+from bot.blocks.state import Values, element_state, read_date, read_text
+from bot.coach.questions import CONTACT_NAME_MAX, SOMETHING_ELSE, Backlog, Fact
 from bot.coach.rendering import human_date
 from bot.mrkdwn import OPTION_TEXT_MAX, escape, md, plain, truncate
 
 IN_QUESTION = "question"  # block and action id of the question choice
 IN_FACT_DATE = "fact_date"  # block and action id of the contract end datepicker
+IN_FACT_CONTACT = "fact_contact"  # block and action id of the decision maker as new contact
 FIND_OUT = "Find out this time"
 SOMETHING_ELSE_LABEL = "Something else"
 ANSWER_SHOWN_MAX = 200
@@ -77,11 +78,36 @@ def contract_end_input(backlog: Backlog) -> dict[str, Any] | None:
     }
 
 
+def new_contact_input(backlog: Backlog) -> dict[str, Any] | None:
+    """The decision maker, when the rep will talk to them from now on; only while the
+    who-decides question is open."""
+    question = next((q for q in backlog.open if q.fact is Fact.DECISION_MAKER), None)
+    if question is None:
+        return None
+    return {
+        "type": "input",
+        "block_id": IN_FACT_CONTACT,
+        "optional": True,
+        "label": plain("Talk to them from now on", 2000),
+        "hint": plain(
+            f"With “{question.label}”: name the person who decides if they are "
+            "not your contact. They become the contact for this prospect; the history stays.",
+            2000,
+        ),
+        "element": {
+            "type": "plain_text_input",
+            "action_id": IN_FACT_CONTACT,
+            "max_length": CONTACT_NAME_MAX,
+            "placeholder": plain("Their name", 150),
+        },
+    }
+
+
 def answer_inputs(backlog: Backlog | None) -> list[dict[str, Any]]:
     """The outcome form's question blocks (for "learned something new")."""
     if backlog is None:
         return []
-    blocks = [question_choice(backlog), contract_end_input(backlog)]
+    blocks = [question_choice(backlog), contract_end_input(backlog), new_contact_input(backlog)]
     return [b for b in blocks if b is not None]
 
 
@@ -89,6 +115,7 @@ def answer_inputs(backlog: Backlog | None) -> list[dict[str, Any]]:
 class AnswerForm:
     question_id: str | None  # a question id, SOMETHING_ELSE, or None (nothing picked)
     fact_date: date | None
+    fact_contact: str | None = None
 
 
 def read_answer_form(values: Values) -> AnswerForm:
@@ -96,6 +123,7 @@ def read_answer_form(values: Values) -> AnswerForm:
     return AnswerForm(
         question_id=chosen if isinstance(chosen, str) and chosen else None,
         fact_date=read_date(values, IN_FACT_DATE),
+        fact_contact=read_text(values, IN_FACT_CONTACT),
     )
 
 

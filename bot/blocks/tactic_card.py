@@ -14,6 +14,7 @@ from typing import Any
 from bot import ids
 from bot.blocks.prospect_modals import read_walk_reason, walk_reason_input, who
 from bot.blocks.questions import (
+    IN_FACT_CONTACT,
     IN_FACT_DATE,
     IN_QUESTION,
     answer_inputs,
@@ -203,6 +204,7 @@ class OutcomeForm:
     next_block: str | None
     question_id: str | None = None  # the backlog question it answered (or "something else")
     fact_date: date | None = None  # the contract end, when that is what it answered
+    fact_contact: str | None = None  # the decision maker who becomes the contact
 
 
 def read_outcome_form(values: dict[str, dict[str, dict[str, Any]]]) -> OutcomeForm:
@@ -229,6 +231,7 @@ def read_outcome_form(values: dict[str, dict[str, dict[str, Any]]]) -> OutcomeFo
         next_block=next_block,
         question_id=answer.question_id,
         fact_date=answer.fact_date,
+        fact_contact=answer.fact_contact,
     )
 
 
@@ -244,6 +247,7 @@ FORM_BLOCKS = {
     "outcome": ids.IN_OUTCOME,
     "question": IN_QUESTION,
     "fact_date": IN_FACT_DATE,
+    "fact_contact": IN_FACT_CONTACT,
 }
 
 

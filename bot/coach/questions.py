@@ -7,7 +7,8 @@ prospect) take questions off its list, and the first open one is what the digest
 tactic card ask the rep to find out this time.
 
 Some answers are facts the coach itself uses: a contract end date moves the prospect's
-renewal timing (bot.coach.dates), and a decision maker's name is kept as the answer text.
+renewal timing (bot.coach.dates), and a decision maker the rep will talk to from now on
+becomes the prospect's contact (as a successor does when the contact left).
 Pure data and functions: `today` is always a parameter.
 """
 
@@ -41,7 +42,7 @@ class Fact(StrEnum):
     """An answer the coach uses beyond its text."""
 
     CONTRACT_END = "contract_end"  # a date: the prospect's contract end, hence its schedule
-    DECISION_MAKER = "decision_maker"  # a name: no prospect field, kept as the answer text
+    DECISION_MAKER = "decision_maker"  # a name: optionally the prospect's new contact
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,13 +258,31 @@ def with_fact(
     return prospect
 
 
-def answer_text(question: Question, learned: str | None, value: date | None) -> str | None:
+CONTACT_NAME_MAX = 200  # a prospect's name
+
+
+def contact_problem(question: Question | None, name: str | None) -> str | None:
+    """What is wrong with a new contact given with an answer, or None."""
+    if not name:
+        return None
+    if question is None or question.fact is not Fact.DECISION_MAKER:
+        return "A new contact goes with the who-decides question; pick it or clear the name."
+    if len(name) > CONTACT_NAME_MAX:
+        return f"Keep the name under {CONTACT_NAME_MAX} characters."
+    return None
+
+
+def answer_text(
+    question: Question, learned: str | None, value: date | None, contact: str | None = None
+) -> str | None:
     """The text kept with an answer: what the rep wrote, else the fact in words."""
     text = (learned or "").strip()
     if text:
         return text
     if question.fact is Fact.CONTRACT_END and value is not None:
         return f"Contract ends {human_date(value)}"
+    if question.fact is Fact.DECISION_MAKER and contact:
+        return f"{contact} decides"
     return None
 
 

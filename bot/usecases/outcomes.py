@@ -48,6 +48,7 @@ class OutcomeInput:
     walk_reason: WalkAwayReason | None = None
     question_id: str | None = None  # the backlog question a learned fact answers
     fact_date: date | None = None  # the contract end, when that is the question
+    fact_contact: str | None = None  # the decision maker who becomes the contact
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,16 +90,26 @@ def answer_problems(given: OutcomeInput, today: date) -> dict[str, str]:
     """The question a learned fact answers, and the fact it carries (bot.coach.questions)."""
     chosen = given.question_id
     if chosen is None or chosen == questions.SOMETHING_ELSE:
+        problems = {}
         if given.fact_date is not None and given.outcome is Outcome.LEARNED:
-            return {"fact_date": "Pick the contract question above, or clear this date."}
-        return {}
+            problems["fact_date"] = "Pick the contract question above, or clear this date."
+        contact = questions.contact_problem(None, given.fact_contact)
+        if contact is not None and given.outcome is Outcome.LEARNED:
+            problems["fact_contact"] = contact
+        return problems
     question = questions.QUESTIONS.get(chosen)
     if question is None or given.outcome is not Outcome.LEARNED:
         return {"question": "Pick one of the listed questions, or \u201csomething else\u201d."}
+    problems = {}
     problem = questions.fact_problem(question, given.fact_date, today)
     if problem is None and given.fact_date is not None and question.fact is None:
         problem = "That date is only for the contract question; clear it."
-    return {"fact_date": problem} if problem else {}
+    if problem:
+        problems["fact_date"] = problem
+    contact = questions.contact_problem(question, given.fact_contact)
+    if contact:
+        problems["fact_contact"] = contact
+    return problems
 
 
 def log_outcome(session: Session, ctx: RepContext, given: OutcomeInput, *, now: datetime) -> Logged:
@@ -167,7 +178,9 @@ def _validated(
     UserError saying what to fix. A contract end may stand in for the learned text."""
     question = question_answered(session, prospect, given.question_id)
     if question is not None:
-        text = questions.answer_text(question, given.learned, given.fact_date)
+        text = questions.answer_text(
+            question, given.learned, given.fact_date, given.fact_contact
+        )
         given = replace(given, learned=text)
     problems = outcome_problems(given, ctx.today)
     if problems:
@@ -185,9 +198,13 @@ def _apply_answer(
     now: datetime,
 ) -> None:
     """Record the answer with its touch and let its fact update the prospect (the same
-    unit of work): a contract end becomes the prospect's, and its schedule follows."""
+    unit of work): a contract end becomes the prospect's, and its schedule follows; a
+    decision maker named to talk to becomes its contact, as a successor would."""
     text = touch.learned
     record_answer(session, ctx, prospect, touch, question, text=text, on=ctx.today, now=now)
+    if question.fact is questions.Fact.DECISION_MAKER and given.fact_contact:
+        prospect.name = touch.successor = given.fact_contact
+        return
     if question.fact is not questions.Fact.CONTRACT_END or given.fact_date is None:
         return
     prospect.contract_end = given.fact_date

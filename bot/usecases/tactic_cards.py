@@ -138,7 +138,7 @@ def submit_outcome(
     question = questions.QUESTIONS.get(form.question_id or "") if learning else None
     learned = form.learned
     if question is not None:  # a contract end alone is a learned fact worth its words
-        learned = questions.answer_text(question, form.learned, form.fact_date)
+        learned = questions.answer_text(question, form.learned, form.fact_date, form.fact_contact)
     given = OutcomeInput(
         prospect_id=meta.prospect_id,
         version=meta.version,
@@ -150,6 +150,7 @@ def submit_outcome(
         walk_reason=form.walk_reason if form.outcome is Outcome.WALKED_AWAY else None,
         question_id=form.question_id if learning else None,
         fact_date=form.fact_date if learning else None,
+        fact_contact=form.fact_contact if learning else None,
     )
     with rep_request(caller) as req:
         problems = outcome_problems(given, req.rep.today)
