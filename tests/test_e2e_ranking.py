@@ -175,3 +175,24 @@ def test_switching_off_every_tactic_is_refused_inline(team: LiveApp) -> None:
                                         OFF: multi_static_select(["before_renewal"])})  # fmt: skip
     assert "pinned" in pinned_off.json()["errors"][OFF]
     assert "tactics" not in stored(team)
+
+
+def test_keep_going_never_names_a_switched_off_tactic(team: LiveApp) -> None:
+    """The walk-away question's "keep going with …" follows the digest's offer: Be a resource
+    switched off and Beat the renewal just tried leave nothing else to name."""
+    manager_saves(team, **{MINIMUM: number("0"), OFF: multi_static_select(["be_a_resource"])})
+    pid = prospect_id(team)
+    now = team.clock()
+    with team.session() as session, session.begin():
+        dana = session.get(Prospect, pid)
+        assert dana is not None
+        dana.open_decision, dana.nothing_new_streak = "nothing_learned", 3
+        session.add(Touch(
+            workspace_id=dana.workspace_id, rep_id=dana.rep_id, prospect_id=pid,
+            tactic_id="before_renewal", outcome=Outcome.NOTHING_NEW.value,
+            situation=CONTRACT.value, touched_on=now.date() - timedelta(days=7),
+            idempotency_key="seed-last-try", created_at=now,
+        ))  # fmt: skip
+    text = blocks_text(morning(team, days_later=1))
+    assert "Decide:* walk away, or keep going?" in text
+    assert "Be a resource" not in text

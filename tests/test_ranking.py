@@ -23,9 +23,10 @@ from bot.coach.ranking import (
     rank,
     ranked_tactics,
 )
+from bot.coach.reevaluation import keep_going_tactic
 from bot.coach.revival import PairCount
 from bot.coach.select import candidates
-from bot.domain import Event, EventKind, ProspectFacts, Situation
+from bot.domain import Event, EventKind, Outcome, ProspectFacts, Situation, TouchFacts
 from bot.workspace_settings import settings_from_json
 
 DAY = date(2026, 12, 3)
@@ -227,3 +228,33 @@ def prefs_from_json_unchecked(stored: dict) -> TacticPrefs:  # type: ignore[type
     pinned = {Situation(k): v.get("pinned") for k, v in stored.items()}
     off = {Situation(k): frozenset(v.get("off", [])) for k, v in stored.items()}
     return prefs_of(pinned, off)
+
+
+def test_keep_going_names_what_the_digest_offers_first_never_a_switched_off_one() -> None:
+    history = [TouchFacts("new_ideas", Outcome.NOTHING_NEW, DAY - timedelta(days=9))]
+    facts = prospect(BIG)
+    plain = keep_going_tactic(facts, history, DAY)
+    assert plain is not None and plain.id != "new_ideas"  # never the one just tried
+    prefs = prefs_from_json({"big_company": {"off": [plain.id], "pinned": "land_a_slice"}})
+    ranked = keep_going_tactic(facts, history, DAY, ranking=ranking(TacticRecord(), prefs=prefs))
+    assert ranked is not None and ranked.id == "land_a_slice"
+    # The pin is the one just tried: the next one the digest offers, still not switched off.
+    tried = [TouchFacts("land_a_slice", Outcome.NOTHING_NEW, DAY - timedelta(days=9))]
+    after = keep_going_tactic(facts, tried, DAY, ranking=ranking(TacticRecord(), prefs=prefs))
+    assert after is not None and after.id not in {"land_a_slice", plain.id}
+
+
+def test_when_today_s_only_fit_is_switched_off_the_others_that_are_on_are_offered() -> None:
+    # Locked in, inside the renewal window: Beat the renewal was just used, so the playbook
+    # offers Be a resource alone today; switched off, the digest must not show it anyway.
+    contract = Situation.COMPETITOR_CONTRACT
+    facts = prospect(contract, contract_end=DAY + timedelta(days=30))
+    history = [TouchFacts("before_renewal", Outcome.NOTHING_NEW, DAY - timedelta(days=7))]
+    today = [c.tactic.id for c in candidates(facts, history, DAY)]
+    assert today == ["be_a_resource"]
+    prefs = prefs_from_json({"competitor_contract": {"off": ["be_a_resource"]}})
+    for minimum in (0, 1000):
+        rk = ranking(TacticRecord(), prefs=prefs, minimum=minimum)
+        offered = [c.tactic.id for c in ranked_tactics(facts, history, DAY, settings().coach, rk)]
+        assert offered and "be_a_resource" not in offered
+        assert set(offered) <= set(rankable(contract))

@@ -126,9 +126,9 @@ def rank(
 
     Only rankable tactics move; an event's tactic or a went-quiet step keeps its place."""
     movable = set(rankable(situation))
-    kept = [c for c in choices if not ranking.prefs.is_off(situation, c.tactic.id)]
-    if not kept:  # the settings refuse switch-offs that leave a lane empty: never seen
-        kept = list(choices)
+    kept = [c for c in choices if not ranking.prefs.is_off(situation, c.tactic.id)] or (
+        _still_on(situation, ranking.prefs, choices)
+    )
     fixed = [c for c in kept if c.tactic.id not in movable]
     ordered = [c for c in kept if c.tactic.id in movable]
     if ranking.learning and ordered:
@@ -143,6 +143,17 @@ def rank(
     events = [c for c in fixed if c.tactic.event is not None]
     steps = [c for c in fixed if c.tactic.event is None]
     return [*events, *steps, *ordered]
+
+
+def _still_on(
+    situation: Situation, prefs: TacticPrefs, choices: Sequence[TacticChoice]
+) -> list[TacticChoice]:
+    """Today's fits are all switched off (the one left on was just used): the situation's
+    tactics that are on, in the playbook's order, rather than a switched-off one."""
+    on = [i for i in rankable(situation) if not prefs.is_off(situation, i)]
+    # The settings refuse switching a whole situation off, so `on` is empty only if they
+    # were bypassed: then today's fits, as the playbook has them.
+    return [TacticChoice(TACTICS[i], TACTICS[i].purpose) for i in on] or list(choices)
 
 
 def ranked_tactics(

@@ -24,6 +24,7 @@ from datetime import date
 from bot.coach.counters import taught_nothing
 from bot.coach.dates import DEFAULT_SETTINGS, proposal_expired
 from bot.coach.playbook import Tactic
+from bot.coach.ranking import Ranking, ranked_tactics
 from bot.coach.select import tactics_for
 from bot.coach.state import contacts, last, learn_run, next_step, silent_run, tactic_ids
 from bot.domain import (
@@ -87,8 +88,10 @@ def open_reevaluation(
     history: Sequence[TouchFacts],
     today: date,
     settings: CoachSettings = DEFAULT_SETTINGS,
+    ranking: Ranking | None = None,
 ) -> Reevaluation | None:
-    """The question the prospect's open decision asks (None when none is open)."""
+    """The question the prospect's open decision asks (None when none is open); with a
+    ranking, "keep going with …" names what the digest would offer first."""
     reason = prospect.open_decision
     if prospect.status is not ProspectStatus.DORMANT or reason is None:
         return None
@@ -107,7 +110,7 @@ def open_reevaluation(
         reason=reason,
         tried=tactic_ids(run),
         nothing_new_count=prospect.nothing_new_streak,
-        next_tactic=keep_going_tactic(prospect, history, today, settings),
+        next_tactic=keep_going_tactic(prospect, history, today, settings, ranking),
         unanswered_count=prospect.unanswered_streak,
         final_notice=final,
     )
@@ -118,12 +121,16 @@ def keep_going_tactic(
     history: Sequence[TouchFacts],
     today: date,
     settings: CoachSettings = DEFAULT_SETTINGS,
+    ranking: Ranking | None = None,
 ) -> Tactic | None:
-    """What the coach would try next if the rep keeps going: never the last one used."""
+    """What the coach would try next if the rep keeps going: never the last one used; with a
+    ranking, in the digest's order (pins first, switched-off tactics never)."""
     done = contacts(history)
     used = done[-1].tactic_id if done else None
     fresh = replace(prospect, nothing_new_streak=0, unanswered_streak=0, open_decision=None)
-    return next(
-        (c.tactic for c in tactics_for(fresh, history, today, settings) if c.tactic.id != used),
-        None,
+    offered = (
+        tactics_for(fresh, history, today, settings)
+        if ranking is None
+        else ranked_tactics(fresh, history, today, settings, ranking)
     )
+    return next((c.tactic for c in offered if c.tactic.id != used), None)

@@ -20,6 +20,7 @@ from bot.mrkdwn import escape
 from bot.parsing.payloads import DigestRef
 from bot.usecases.digest import redrawn_digest
 from bot.usecases.outcomes import OutcomeInput, earlier_answer, log_outcome
+from bot.usecases.ranking import offered_next
 from bot.usecases.request import Request
 from store.models import Decision, Prospect, Touch
 from store.repo import owned_prospect, prospect_facts
@@ -104,13 +105,12 @@ def record(req: Request, given: OutcomeInput, ref: DigestRef | None) -> Followup
         followups.notice = answer_text(logged.prospect, logged.touch)
     elif logged.transition is not None and logged.transition.reevaluate is not None:
         facts = prospect_facts(logged.prospect)
+        question = offered_next(req.session, req.rep, logged.prospect, logged.transition.reevaluate)
         followups.messages.append(
             {
                 "channel": req.rep.rep.slack_user_id,
                 "text": reevaluate_text(facts),
-                "blocks": reevaluate_blocks(
-                    facts, logged.prospect.version, logged.transition.reevaluate
-                ),
+                "blocks": reevaluate_blocks(facts, logged.prospect.version, question),
             }
         )
     return followups

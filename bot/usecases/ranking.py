@@ -12,13 +12,17 @@ from __future__ import annotations
 import threading
 import time
 import weakref
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from bot.coach.ranking import Ranking, TacticRecord
+from bot.coach.reevaluation import Reevaluation, keep_going_tactic
 from bot.reps import RepContext
+from store.models import Prospect
+from store.repo import prospect_facts, touch_history
 from store.tactic_counts import settled_pair_counts
 
 
@@ -69,3 +73,15 @@ def record_of(session: Session, ctx: RepContext) -> TacticRecord:
     if ctx.tactic_record is not None:
         return ctx.tactic_record
     return _recent.get(session, ctx.workspace.id, ctx.today)
+
+
+def offered_next(
+    session: Session, ctx: RepContext, prospect: Prospect, question: Reevaluation
+) -> Reevaluation:
+    """The walk-away question asked right after an outcome, its "keep going with …" naming
+    what the digest will offer first (pins, switch-offs and the ranking applied)."""
+    session.refresh(prospect, ["touches"])  # with the touch just logged
+    ranking = ranking_for(ctx, record_of(session, ctx))
+    facts, history = prospect_facts(prospect), touch_history(prospect)
+    nxt = keep_going_tactic(facts, history, ctx.today, ctx.settings.coach, ranking)
+    return replace(question, next_tactic=nxt)

@@ -78,7 +78,7 @@ def item_of(
     done = next((Outcome(t.outcome) for t in reversed(touches) if t.touched_on >= on), None)
     if done is None and any(day >= on for day in walked_on):
         done = Outcome.WALKED_AWAY
-    decision = coach.open_reevaluation(facts, history, on, settings)
+    decision = coach.open_reevaluation(facts, history, on, settings, ranking)
     kept_going = done is None and decision is None and any(day >= on for day in kept_on)
     return DueItem(
         facts=facts,
