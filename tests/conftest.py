@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from slack_bolt import App
 from sqlalchemy.orm import Session, sessionmaker
-from waitress import wasyncore
 
 from bot.app import build_app
 from bot.server import make_http_server
@@ -240,17 +239,9 @@ def serve_app(
             listener_work=listener_work,
         )
     finally:
-        stop_http_server(server, thread)
+        server.close()
+        thread.join(timeout=5)
         engine.dispose()
-
-
-def stop_http_server(server: Any, thread: threading.Thread) -> None:
-    """Close waitress from its own loop thread: closing its sockets from this thread while
-    it sits in select() fails that select (EBADF) in the loop thread."""
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-    thread.join(timeout=5)
-    assert not thread.is_alive(), "waitress did not stop"
-    server.task_dispatcher.shutdown()
 
 
 @pytest.fixture
