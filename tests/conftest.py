@@ -142,14 +142,20 @@ class LiveApp:
 
     def wait_until(self, check: Callable[[], object], timeout: float = 5.0) -> object:
         """Poll until check() is truthy: listeners finish after the ack, in Bolt's threads."""
-        deadline = time.monotonic() + timeout
-        while True:
-            result = check()
-            if result:
-                return result
-            if time.monotonic() > deadline:
-                raise AssertionError(f"condition not met within {timeout} s: {check}")
-            time.sleep(0.02)
+        return poll_until(check, timeout)
+
+
+def poll_until(check: Callable[[], object], timeout: float, interval: float = 0.02) -> object:
+    """check()'s first truthy result; an AssertionError after `timeout` seconds. check() may
+    raise to give up early (a process that exited)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s: {check}")
+        time.sleep(interval)
 
 
 def wait_until_idle(live: LiveApp, *, timeout: float = 5.0, quiet: float = 0.05) -> None:

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 
 from bot.services import Services
 from store.db import make_engine
-from tests.conftest import Clock
+from tests.conftest import Clock, poll_until
 from tests.fakeslack import FakeSlack
 from tests.sweeping import make_services, outbox_rows, posts_by_rep_date
 from tests.test_cli import run_revive
@@ -53,13 +52,15 @@ def start_scheduler(
 
 
 def wait_for_log(log: Path, text: str, process: subprocess.Popen[str], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while text not in log.read_text():
+    def logged() -> bool:
         if process.poll() is not None:
             raise AssertionError(f"the process exited ({process.returncode}): {log.read_text()}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{text!r} never logged: {log.read_text()}")
-        time.sleep(0.05)
+        return text in log.read_text()
+
+    try:
+        poll_until(logged, timeout, interval=0.05)
+    except AssertionError as late:
+        raise AssertionError(f"{text!r} never logged: {late}\n{log.read_text()}") from None
 
 
 def stop_and_check(process: subprocess.Popen[str], log: Path, how: int) -> str:

@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.services import Services
-from tests.conftest import Clock
+from tests.conftest import Clock, poll_until
 from tests.databases import postgres_schema_url
 from tests.fakeslack import FakeSlack
 from tests.slack_driver import SlackDriver
@@ -78,17 +77,20 @@ def start_workers(url: str, fake: FakeSlack, log: Path, port: int) -> subprocess
 def wait_answering(url: str, process: subprocess.Popen[str], log: Path) -> None:
     """Until a worker answers: gunicorn's master accepts connections before any worker is up,
     so a first look may time out rather than be refused."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def answered() -> bool:
         if process.poll() is not None:
             raise AssertionError(f"revive serve exited ({process.returncode}): {log.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=2) as reply:
-                if reply.status == 200:
-                    return
+                return reply.status == 200
         except OSError:  # refused, reset or timed out while the workers boot
-            time.sleep(0.1)
-    raise AssertionError(f"no worker answered: {log.read_text()}")
+            return False
+
+    try:
+        poll_until(answered, 60, interval=0.1)
+    except AssertionError as gone:
+        raise AssertionError(f"no worker answered: {gone}\n{log.read_text()}") from None
 
 
 def test_two_schedulers_and_two_workers_deliver_each_digest_exactly_once(
