@@ -12,12 +12,9 @@ counting, so a digest batch reads a few rows per pair however many touches the w
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
-from sqlalchemy import Date, and_, case, func, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
 from bot.coach.counters import NOT_CONTACTS
 from bot.coach.revival import (
@@ -28,28 +25,9 @@ from bot.coach.revival import (
     waited,
 )
 from store.models import Touch
+from store.sql_dates import plus_days
 
 LOOKBACK_DAYS = 365  # tries older than a year say little about today's team
-
-
-class plus_days(FunctionElement[date]):  # a SQL function, named like one
-    """date + n days, in each database's own words."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(plus_days)
-def _plus_days(element: plus_days, compiler: Any, **kw: Any) -> str:
-    column, days = list(element.clauses)
-    return f"({compiler.process(column, **kw)} + {compiler.process(days, **kw)})"
-
-
-@compiles(plus_days, "sqlite")
-def _plus_days_sqlite(element: plus_days, compiler: Any, **kw: Any) -> str:
-    column, days = list(element.clauses)
-    shift = compiler.process(days, **kw)
-    return f"date({compiler.process(column, **kw)}, '+' || {shift} || ' days')"
 
 
 def settled_pair_counts(

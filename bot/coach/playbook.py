@@ -28,7 +28,7 @@ from bot.coach.sources import (
 from bot.coach.tactics import HOMEWORK, TACTICS, Tactic
 from bot.domain import EventKind, Situation
 
-__all__ = [
+__all__ = [  # the situations and the split-off modules stay importable from here
     "AYLING",
     "EVENT_TACTICS",
     "FITS",
@@ -80,24 +80,6 @@ OMITTED_TACTICS: tuple[OmittedTactic, ...] = (
         ),
     ),
 )
-
-
-__all__ = [  # the situations stay importable from here, as before the split
-    "EVENT_TACTICS",
-    "FITS",
-    "HOMEWORK",
-    "OMITTED_TACTICS",
-    "SITUATIONS",
-    "TACTICS",
-    "WENT_QUIET_SEQUENCE",
-    "Lane",
-    "OmittedTactic",
-    "SituationInfo",
-    "Source",
-    "Tactic",
-    "lane",
-    "situation_from_text",
-]
 
 # Rendering moved to bot.coach.rendering (which imports this module, so this one can't import
 # it back at load time). Older imports such as `from bot.coach.playbook import human_date`

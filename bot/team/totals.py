@@ -30,12 +30,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Date, distinct, func, or_, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
 from bot.coach.counters import NOT_CONTACTS
 from bot.coach.revival import REVIVAL_WINDOW_DAYS, REVIVING_VALUES
@@ -53,31 +50,12 @@ from bot.team.numbers import (
 from bot.team.reading import due_rows, rep_names, walk_away_rows
 from bot.workspace_settings import WorkspaceSettings
 from store.models import Touch
+from store.sql_dates import days_before
 
 REVIVING = sorted(REVIVING_VALUES)
 NOT_CONTACT = sorted(outcome.value for outcome in NOT_CONTACTS)
 Pair = tuple[str, str]  # tactic id, situation
 Signature = tuple[int, int, int]  # touches, highest id, sum of ids
-
-
-class days_before(FunctionElement[date]):  # a SQL function, named like one
-    """date - n days, in each database's own words."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(days_before)
-def _days_before(element: days_before, compiler: Any, **kw: Any) -> str:
-    column, days = list(element.clauses)
-    return f"({compiler.process(column, **kw)} - {compiler.process(days, **kw)})"
-
-
-@compiles(days_before, "sqlite")
-def _days_before_sqlite(element: days_before, compiler: Any, **kw: Any) -> str:
-    column, days = list(element.clauses)
-    shift = compiler.process(days, **kw)
-    return f"date({compiler.process(column, **kw)}, '-' || {shift} || ' days')"
 
 
 @dataclass(frozen=True)
